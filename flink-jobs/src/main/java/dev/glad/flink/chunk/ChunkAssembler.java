@@ -1,0 +1,207 @@
+package dev.glad.flink.chunk;
+
+import dev.glad.flink.ingest.DeadLetters;
+import dev.glad.flink.ingest.IngestedEvent;
+import dev.glad.flink.state.OpenChunk;
+import dev.glad.flink.state.PendingEvent;
+import dev.glad.flink.state.PendingEvents;
+import dev.glad.schemas.CompletedChunk;
+import dev.glad.schemas.DeadLetterReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Cuts each user's interactions into chunks of {@code c} items in event-time order (keyed by user
+ * id). Thin Flink wrapper around {@link ChunkBuilder} and {@link LatenessRule}.
+ *
+ * <p>Keyed state (RocksDB in production):
+ *
+ * <ul>
+ *   <li>{@code open-chunk} (Avro {@link OpenChunk}): the incomplete chunk and the next sequence
+ *       number. No TTL, on purpose: the memory is long-term, a user's next chunk continues their
+ *       numbering however long they were away, and the state is one small record per user.
+ *   <li>{@code pending} (event time to Avro {@link PendingEvents}): events waiting for the
+ *       watermark. Each entry is removed by the event-time timer registered for it.
+ *   <li>{@code seen-event-ids} (event id to event time): duplicate detection within {@code
+ *       dedupeWindow} of event time. Entries are removed by cleanup timers on a coarse grid
+ *       ({@code dedupeWindow / 4}), so a user gets few timers however many events they send.
+ * </ul>
+ *
+ * <p>Duplicates and too-late events leave through {@link DeadLetters#TAG} with their reason.
+ */
+public final class ChunkAssembler extends KeyedProcessFunction<String, IngestedEvent, CompletedChunk> {
+  private static final long serialVersionUID = 1L;
+
+  private final int chunkSize;
+  private final long allowedLatenessMillis;
+  private final long dedupeWindowMillis;
+  private final long cleanupGranularityMillis;
+
+  private transient ValueState<OpenChunk> openChunk;
+  private transient MapState<Long, PendingEvents> pending;
+  private transient MapState<String, Long> seenEventIds;
+
+  private transient Counter chunksCompleted;
+  private transient Counter duplicates;
+  private transient Counter lateAppended;
+  private transient Counter tooLate;
+
+  public ChunkAssembler(int chunkSize, Duration allowedLateness, Duration dedupeWindow) {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
+    }
+    this.chunkSize = chunkSize;
+    this.allowedLatenessMillis = allowedLateness.toMillis();
+    this.dedupeWindowMillis = dedupeWindow.toMillis();
+    this.cleanupGranularityMillis = Math.max(1, dedupeWindowMillis / 4);
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    openChunk =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("open-chunk", new AvroTypeInfo<>(OpenChunk.class)));
+    pending =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pending", Types.LONG, new AvroTypeInfo<>(PendingEvents.class)));
+    seenEventIds =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
+    var metrics = getRuntimeContext().getMetricGroup();
+    chunksCompleted = metrics.counter("chunksCompleted");
+    duplicates = metrics.counter("duplicateEvents");
+    lateAppended = metrics.counter("lateEventsAppended");
+    tooLate = metrics.counter("tooLateEvents");
+  }
+
+  @Override
+  public void processElement(IngestedEvent in, Context ctx, Collector<CompletedChunk> out)
+      throws Exception {
+    String eventId = in.event.getEventId();
+    long eventTime = in.eventTime();
+    Long seenAt = seenEventIds.get(eventId);
+    if (seenAt != null) {
+      duplicates.inc();
+      ctx.output(
+          DeadLetters.TAG,
+          DeadLetters.ofEvent(
+              in,
+              DeadLetterReason.DUPLICATE_EVENT,
+              "event id "
+                  + eventId
+                  + " was already seen (event time "
+                  + Instant.ofEpochMilli(seenAt)
+                  + ") within the dedupe window of "
+                  + Duration.ofMillis(dedupeWindowMillis),
+              ctx.timerService().currentProcessingTime()));
+      return;
+    }
+    long watermark = ctx.timerService().currentWatermark();
+    PendingEvent event = new PendingEvent(eventId, in.event.getItemId(), eventTime, in.ingestTime);
+    switch (LatenessRule.classify(eventTime, watermark, allowedLatenessMillis)) {
+      case IN_ORDER -> {
+        PendingEvents atTime = pending.get(eventTime);
+        if (atTime == null) {
+          atTime = new PendingEvents(new ArrayList<>());
+          ctx.timerService().registerEventTimeTimer(eventTime);
+        }
+        atTime.getEvents().add(event);
+        pending.put(eventTime, atTime);
+        remember(eventId, eventTime, ctx);
+      }
+      case LATE_APPENDED -> {
+        lateAppended.inc();
+        remember(eventId, eventTime, ctx);
+        release(List.of(event), ctx.getCurrentKey(), out);
+      }
+      case TOO_LATE -> {
+        tooLate.inc();
+        ctx.output(
+            DeadLetters.TAG,
+            DeadLetters.ofEvent(
+                in,
+                DeadLetterReason.TOO_LATE,
+                "event time "
+                    + Instant.ofEpochMilli(eventTime)
+                    + " is "
+                    + Duration.ofMillis(watermark - eventTime)
+                    + " behind the watermark "
+                    + Instant.ofEpochMilli(watermark)
+                    + " (allowed lateness "
+                    + Duration.ofMillis(allowedLatenessMillis)
+                    + ")",
+                ctx.timerService().currentProcessingTime()));
+      }
+    }
+  }
+
+  private void remember(String eventId, long eventTime, Context ctx) throws Exception {
+    seenEventIds.put(eventId, eventTime);
+    ctx.timerService()
+        .registerEventTimeTimer(
+            ChunkBuilder.roundUp(eventTime + dedupeWindowMillis, cleanupGranularityMillis));
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<CompletedChunk> out)
+      throws Exception {
+    PendingEvents due = pending.get(timestamp);
+    if (due != null) {
+      pending.remove(timestamp);
+      if (pending.isEmpty()) {
+        pending.clear(); // drops the (empty) map itself on heap backends
+      }
+      List<PendingEvent> events = new ArrayList<>(due.getEvents());
+      events.sort(ChunkBuilder.RELEASE_ORDER);
+      release(events, ctx.getCurrentKey(), out);
+    }
+    if (timestamp % cleanupGranularityMillis == 0) {
+      forgetEventIdsBefore(timestamp - dedupeWindowMillis);
+    }
+  }
+
+  private void forgetEventIdsBefore(long cutoffInclusive) throws Exception {
+    Iterator<Map.Entry<String, Long>> it = seenEventIds.iterator();
+    while (it.hasNext()) {
+      if (it.next().getValue() <= cutoffInclusive) {
+        it.remove();
+      }
+    }
+    if (seenEventIds.isEmpty()) {
+      seenEventIds.clear();
+    }
+  }
+
+  private void release(List<PendingEvent> events, String userId, Collector<CompletedChunk> out)
+      throws Exception {
+    OpenChunk chunk = openChunk.value();
+    if (chunk == null) {
+      chunk = ChunkBuilder.emptyChunk(0);
+    }
+    for (PendingEvent event : events) {
+      Optional<CompletedChunk> completed = ChunkBuilder.append(chunk, userId, event, chunkSize);
+      if (completed.isPresent()) {
+        chunksCompleted.inc();
+        out.collect(completed.get());
+      }
+    }
+    openChunk.update(chunk);
+  }
+}

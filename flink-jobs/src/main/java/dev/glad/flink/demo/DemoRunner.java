@@ -1,0 +1,357 @@
+package dev.glad.flink.demo;
+
+import dev.glad.flink.generator.SyntheticInteractions;
+import dev.glad.flink.job.GladJob;
+import dev.glad.flink.job.GladJobSettings;
+import dev.glad.flink.job.KafkaIo;
+import dev.glad.flink.kafka.EmbeddedKafkaBroker;
+import dev.glad.flink.kafka.TopicAdmin;
+import dev.glad.schemas.CompletedChunk;
+import dev.glad.schemas.DeadLetterReason;
+import dev.glad.schemas.InteractionEvent;
+import dev.glad.schemas.kafka.GladTopics;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code ./glad demo}: an in-process Kafka broker, a Flink MiniCluster running the GLAD job, and a
+ * live synthetic stream with planted interests and a few bad records of every kind. Prints
+ * progress while it runs and a summary that checks the output is exactly once.
+ */
+public final class DemoRunner {
+  /** Demo options. */
+  public record Options(
+      int users,
+      long events,
+      int ratePerSecond,
+      int chunkSize,
+      long seed,
+      int parallelism,
+      int partitions,
+      long badRecordEvery,
+      Duration outOfOrderJitter) {
+    public Options {
+      if (users < 1) {
+        throw new IllegalArgumentException("--users must be >= 1, got " + users);
+      }
+      if (events < 1) {
+        throw new IllegalArgumentException("--events must be >= 1, got " + events);
+      }
+      if (ratePerSecond < 1) {
+        throw new IllegalArgumentException("--rate must be >= 1, got " + ratePerSecond);
+      }
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
+      }
+      if (partitions < 1) {
+        throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+      }
+      if (badRecordEvery < 0) {
+        throw new IllegalArgumentException("--bad-every must be >= 0, got " + badRecordEvery);
+      }
+    }
+  }
+
+  private final Options options;
+  private final PrintStream out;
+
+  public DemoRunner(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /**
+   * Runs the demo to its summary.
+   *
+   * @return true when every check of the summary passed
+   */
+  public boolean run() throws Exception {
+    long started = System.nanoTime();
+    out.println("GLAD demo: starting an in-process Kafka broker (KRaft) ...");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      Path work = Files.createTempDirectory("glad-demo-");
+      GladTopics topics = GladTopics.defaults();
+      TopicAdmin.createMissing(broker.bootstrapServers(), topics, options.partitions(), (short) 1);
+      out.printf(
+          "  broker %s, topics %s (%d partitions)%n",
+          broker.bootstrapServers(),
+          topics.all().stream().map(t -> t.name()).toList(),
+          options.partitions());
+
+      GladJobSettings settings =
+          GladJobSettings.builder()
+              .bootstrapServers(broker.bootstrapServers())
+              .chunkSize(options.chunkSize())
+              .checkpointInterval(Duration.ofSeconds(2))
+              .checkpointDir(work.resolve("checkpoints").toUri().toString())
+              // Every partition gets data while the demo runs, so idleness is never needed; a short
+              // one would break the final drain: Flink drops the drain's MAX watermark from an
+              // idle source (FLINK-40499) and the last event-time buffers would not flush.
+              .sourceIdleness(Duration.ofMinutes(10))
+              .startingOffsets(GladJobSettings.StartingOffsets.EARLIEST)
+              .parallelism(options.parallelism())
+              .restartAttempts(3)
+              .transactionTimeout(Duration.ofMinutes(5))
+              .build();
+      Configuration conf = GladJob.flinkConfiguration(settings);
+      conf.set(CoreOptions.TMP_DIRS, work.resolve("tmp").toString());
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
+      KafkaIo.job(settings).addTo(env);
+      out.printf(
+          "  starting the Flink job on a MiniCluster (parallelism %d, chunk size c=%d, RocksDB,"
+              + " exactly-once) ...%n",
+          options.parallelism(), options.chunkSize());
+      JobClient job = env.executeAsync("glad-demo");
+
+      SyntheticInteractions generator =
+          new SyntheticInteractions(
+              SyntheticInteractions.Settings.defaults(options.seed(), System.currentTimeMillis())
+                  .withUsers(options.users()));
+      Map<String, Integer> validPerUser = new HashMap<>();
+      Map<DeadLetterReason, Long> injected = new EnumMap<>(DeadLetterReason.class);
+
+      try (OutputCounter counter = new OutputCounter(broker.bootstrapServers(), topics)) {
+        counter.start();
+        long produceStart = System.nanoTime();
+        produce(broker.bootstrapServers(), topics, generator, validPerUser, injected, counter);
+        double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+
+        out.println("  all events sent; waiting for the job to read them all ...");
+        awaitConsumed(broker, topics, settings.consumerGroup(), Duration.ofMinutes(5), counter);
+        out.println("  stopping the job with a savepoint (draining: open event-time buffers flush) ...");
+        String savepoint =
+            job.stopWithSavepoint(
+                    true, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(5, TimeUnit.MINUTES);
+
+        long expectedChunks =
+            validPerUser.values().stream().mapToLong(n -> n / options.chunkSize()).sum();
+        long expectedDeadLetters = injected.values().stream().mapToLong(Long::longValue).sum();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline
+            && (counter.chunks() < expectedChunks || counter.deadLetters() < expectedDeadLetters)) {
+          Thread.sleep(200);
+        }
+        Thread.sleep(1_000); // a last look for anything beyond the expected counts
+        return summary(
+            generator,
+            validPerUser,
+            injected,
+            counter,
+            expectedChunks,
+            expectedDeadLetters,
+            produceSeconds,
+            (System.nanoTime() - started) / 1e9,
+            savepoint);
+      }
+    }
+  }
+
+  private void produce(
+      String bootstrap,
+      GladTopics topics,
+      SyntheticInteractions generator,
+      Map<String, Integer> validPerUser,
+      Map<DeadLetterReason, Long> injected,
+      OutputCounter counter) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    SplittableRandom jitter = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+    long jitterMillis = options.outOfOrderJitter().toMillis();
+    long start = System.nanoTime();
+    long lastPrint = start;
+    long badTurn = 0;
+    // bad records start after a warm-up so that "too late" has a watermark to be late against
+    long firstBad = Math.min(options.events() / 5, 5_000);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (long i = 0; i < options.events(); i++) {
+        InteractionEvent generated = generator.next();
+        long now = System.currentTimeMillis();
+        InteractionEvent event =
+            InteractionEvent.newBuilder(generated)
+                .setEventTime(
+                    Instant.ofEpochMilli(now - (jitterMillis > 0 ? jitter.nextLong(jitterMillis) : 0)))
+                .build();
+        producer.send(record(topics, event.getUserId(), topics.interactions().serializeValue(event)));
+        validPerUser.merge(event.getUserId(), 1, Integer::sum);
+        if (options.badRecordEvery() > 0 && i >= firstBad && i % options.badRecordEvery() == 0) {
+          BadRecords kind = BadRecords.ofTurn(badTurn);
+          byte[] value = kind.value(event, badTurn, Duration.ofMinutes(10));
+          producer.send(record(topics, event.getUserId(), value));
+          injected.merge(kind.expectedReason(), 1L, Long::sum);
+          badTurn++;
+        }
+        pace(start, i + 1);
+        long t = System.nanoTime();
+        if (t - lastPrint > TimeUnit.SECONDS.toNanos(2)) {
+          lastPrint = t;
+          out.println(
+              Progress.line(
+                  (t - start) / 1e9, i + 1, options.events(), counter.chunks(), counter.deadLetters()));
+        }
+      }
+      producer.flush();
+    }
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(GladTopics topics, String user, byte[] value) {
+    return new ProducerRecord<>(
+        topics.interactions().name(), user.getBytes(StandardCharsets.UTF_8), value);
+  }
+
+  private void pace(long startNanos, long sent) throws RuntimeException {
+    long due = startNanos + (long) (sent * 1e9 / options.ratePerSecond());
+    long wait = due - System.nanoTime();
+    if (wait > 1_000_000) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
+  /** Waits until the job's committed offsets reach the end of every interactions partition. */
+  private void awaitConsumed(
+      EmbeddedKafkaBroker broker,
+      GladTopics topics,
+      String group,
+      Duration timeout,
+      OutputCounter counter)
+      throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    long lastPrint = start;
+    try (Admin admin = broker.admin()) {
+      List<TopicPartition> partitions =
+          admin
+              .describeTopics(List.of(topics.interactions().name()))
+              .allTopicNames()
+              .get()
+              .get(topics.interactions().name())
+              .partitions()
+              .stream()
+              .map(info -> new TopicPartition(topics.interactions().name(), info.partition()))
+              .toList();
+      Map<TopicPartition, OffsetSpec> latest =
+          partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+          admin.listOffsets(latest).all().get();
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        long lag = 0;
+        for (TopicPartition tp : partitions) {
+          OffsetAndMetadata c = committed.get(tp);
+          lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+        }
+        if (lag <= 0) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the job did not consume the interactions within " + timeout + " (lag " + lag + ")");
+        }
+        long t = System.nanoTime();
+        if (t - lastPrint > TimeUnit.SECONDS.toNanos(2)) {
+          lastPrint = t;
+          out.printf(
+              "  ... %,d records not yet consumed | chunks completed %,d | dead letters %,d%n",
+              lag, counter.chunks(), counter.deadLetters());
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private boolean summary(
+      SyntheticInteractions generator,
+      Map<String, Integer> validPerUser,
+      Map<DeadLetterReason, Long> injected,
+      OutputCounter counter,
+      long expectedChunks,
+      long expectedDeadLetters,
+      double produceSeconds,
+      double totalSeconds,
+      String savepoint) {
+    long valid = validPerUser.values().stream().mapToLong(Integer::longValue).sum();
+    long chunks = counter.chunks();
+    Map<DeadLetterReason, Long> deadByReason = counter.deadLettersByReason();
+    boolean chunksOk = chunks == expectedChunks;
+    boolean deadOk = deadByReason.equals(injected);
+    long usersWithChunk = counter.lastChunkOfUser().size();
+
+    out.println();
+    out.println("GLAD demo summary");
+    out.printf(
+        "  events sent           %,d valid + %,d bad in %.1fs (%,.0f events/s)%n",
+        valid, expectedDeadLetters, produceSeconds, valid / produceSeconds);
+    out.printf(
+        "  chunks completed      %,d (expected %,d from %,d users' valid events / c=%d): %s%n",
+        chunks,
+        expectedChunks,
+        validPerUser.size(),
+        options.chunkSize(),
+        chunksOk ? "exactly once, OK" : "MISMATCH");
+    out.printf("  users with a chunk    %,d of %,d%n", usersWithChunk, validPerUser.size());
+    out.printf(
+        "  dead letters          %,d %s (injected %s): %s%n",
+        counter.deadLetters(),
+        deadByReason,
+        injected,
+        deadOk ? "every bad record accounted for, OK" : "MISMATCH");
+    out.printf("  savepoint             %s%n", savepoint);
+    out.printf("  total time            %.1fs%n", totalSeconds);
+    sampleChunk(generator, counter.lastChunkOfUser());
+    return chunksOk && deadOk;
+  }
+
+  /** Shows the most active user's latest chunk next to their planted interests. */
+  private void sampleChunk(SyntheticInteractions generator, Map<String, CompletedChunk> chunks) {
+    CompletedChunk sample = chunks.get(SyntheticInteractions.userId(0));
+    if (sample == null) {
+      return;
+    }
+    int[] topicsOfItems =
+        sample.getItemIds().stream().mapToInt(generator::topicOf).toArray();
+    out.printf(
+        "  sample                user %s, chunk #%d: item topics %s; planted long-term topics %s%n",
+        sample.getUserId(),
+        sample.getSequenceNumber(),
+        Arrays.toString(topicsOfItems),
+        Arrays.toString(generator.interestsOf(0)));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.glad.flink.demo;
+
+import dev.glad.schemas.CompletedChunk;
+import dev.glad.schemas.DeadLetter;
+import dev.glad.schemas.DeadLetterReason;
+import dev.glad.schemas.kafka.GladTopics;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the job's output topics as a downstream consumer would (read_committed, so only what the
+ * exactly-once sinks committed) and counts it.
+ */
+final class OutputCounter implements Runnable, AutoCloseable {
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final GladTopics topics;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicLong chunks = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
+  private final Map<String, CompletedChunk> lastChunkOfUser = new HashMap<>();
+  private final Thread thread;
+
+  OutputCounter(String bootstrapServers, GladTopics topics) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "glad-demo-counter");
+    this.consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.topics = topics;
+    consumer.subscribe(List.of(topics.completedChunks().name(), topics.deadLetters().name()));
+    this.thread = new Thread(this, "demo-output-counter");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (running.get()) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.topic().equals(topics.completedChunks().name())) {
+            CompletedChunk chunk = topics.completedChunks().deserializeValue(r.value());
+            synchronized (this) {
+              lastChunkOfUser.put(chunk.getUserId(), chunk);
+            }
+            chunks.incrementAndGet();
+          } else {
+            DeadLetter dl = topics.deadLetters().deserializeValue(r.value());
+            synchronized (this) {
+              byReason.merge(dl.getReason(), 1L, Long::sum);
+            }
+            deadLetters.incrementAndGet();
+          }
+        }
+      }
+    } finally {
+      consumer.close();
+    }
+  }
+
+  long chunks() {
+    return chunks.get();
+  }
+
+  long deadLetters() {
+    return deadLetters.get();
+  }
+
+  synchronized Map<DeadLetterReason, Long> deadLettersByReason() {
+    return new EnumMap<>(byReason);
+  }
+
+  synchronized Map<String, CompletedChunk> lastChunkOfUser() {
+    return new HashMap<>(lastChunkOfUser);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running.set(false);
+    thread.join(5_000);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.glad.flink.job;
+
+import dev.glad.flink.ingest.DecodedRecord;
+import dev.glad.flink.ingest.InteractionDeserializer;
+import dev.glad.schemas.CompletedChunk;
+import dev.glad.schemas.DeadLetter;
+import dev.glad.schemas.kafka.GladTopics;
+import dev.glad.schemas.kafka.Topic;
+import java.nio.ByteBuffer;
+import java.util.Properties;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The real Kafka sources and exactly-once sinks of the job, built from its settings. */
+public final class KafkaIo {
+  private KafkaIo() {}
+
+  /** The job wired to the Kafka topics named by {@code settings.topicPrefix()}. */
+  public static GladJob job(GladJobSettings settings) {
+    GladTopics topics = GladTopics.withPrefix(settings.topicPrefix());
+    GladJob.Builder b =
+        GladJob.builder()
+            .settings(settings)
+            .interactions(interactionsSource(settings, topics))
+            .deadLetterSink(
+                sink(settings, GladTopics::deadLetters, KafkaIo::deadLetterKey, "dead-letters"));
+    if (settings.emitCompletedChunks()) {
+      b.completedChunkSink(
+          sink(
+              settings,
+              GladTopics::completedChunks,
+              CompletedChunk::getUserId,
+              "completed-chunks"));
+    }
+    return b.build();
+  }
+
+  public static KafkaSource<DecodedRecord> interactionsSource(
+      GladJobSettings settings, GladTopics topics) {
+    requireBootstrap(settings);
+    KafkaSourceBuilder<DecodedRecord> b =
+        KafkaSource.<DecodedRecord>builder()
+            .setBootstrapServers(settings.bootstrapServers())
+            .setTopics(topics.interactions().name())
+            .setGroupId(settings.consumerGroup())
+            .setDeserializer(new InteractionDeserializer(settings.maxEventTimeAhead()))
+            // producers may write transactionally; never read what they aborted
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .setProperty("commit.offsets.on.checkpoint", "true")
+            .setStartingOffsets(startingOffsets(settings.startingOffsets()));
+    if (settings.bounded()) {
+      b.setBounded(OffsetsInitializer.latest());
+    }
+    return b.build();
+  }
+
+  @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
+  private static OffsetsInitializer startingOffsets(GladJobSettings.StartingOffsets s) {
+    return switch (s) {
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+      case COMMITTED_OR_EARLIEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    };
+  }
+
+  /**
+   * An exactly-once (transactional) sink of the registry topic {@code which} selects; {@code
+   * name} makes its transactional ids distinct from the job's other sinks.
+   */
+  public static <K, V> KafkaSink<V> sink(
+      GladJobSettings settings,
+      SerializableFunction<GladTopics, Topic<K, V>> which,
+      SerializableFunction<V, K> keyOf,
+      String name) {
+    requireBootstrap(settings);
+    Properties producer = new Properties();
+    producer.put(
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        Long.toString(settings.transactionTimeout().toMillis()));
+    return KafkaSink.<V>builder()
+        .setBootstrapServers(settings.bootstrapServers())
+        .setKafkaProducerConfig(producer)
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)
+        .setRecordSerializer(new TopicSerializer<>(settings.topicPrefix(), which, keyOf))
+        .build();
+  }
+
+  private static byte[] deadLetterKey(DeadLetter deadLetter) {
+    ByteBuffer key = deadLetter.getRawKey();
+    if (key == null) {
+      return null;
+    }
+    byte[] bytes = new byte[key.remaining()];
+    key.duplicate().get(bytes);
+    return bytes;
+  }
+
+  private static void requireBootstrap(GladJobSettings settings) {
+    if (settings.bootstrapServers() == null || settings.bootstrapServers().isBlank()) {
+      throw new IllegalArgumentException(
+          GladJobSettings.BOOTSTRAP_SERVERS + " must be set to read from or write to Kafka");
+    }
+  }
+
+  /**
+   * Writes values to one registry topic with the registry's serdes. Serdes are not serializable,
+   * so the topic is looked up again on the task from the prefix and a selector.
+   */
+  private static final class TopicSerializer<K, V> implements KafkaRecordSerializationSchema<V> {
+    private static final long serialVersionUID = 1L;
+
+    private final String topicPrefix;
+    private final SerializableFunction<GladTopics, Topic<K, V>> which;
+    private final SerializableFunction<V, K> keyOf;
+    private transient Topic<K, V> topic;
+
+    TopicSerializer(
+        String topicPrefix,
+        SerializableFunction<GladTopics, Topic<K, V>> which,
+        SerializableFunction<V, K> keyOf) {
+      this.topicPrefix = topicPrefix;
+      this.which = which;
+      this.keyOf = keyOf;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        V element, KafkaSinkContext context, Long timestamp) {
+      if (topic == null) {
+        topic = which.apply(GladTopics.withPrefix(topicPrefix));
+      }
+      K key = keyOf.apply(element);
+      return new ProducerRecord<>(
+          topic.name(),
+          null,
+          timestamp,
+          key == null ? null : topic.serializeKey(key),
+          topic.serializeValue(element));
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.glad.model.encoder;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Resolves a configured device value against the loaded engine. */
+public final class Devices {
+  private static final Logger LOG = LoggerFactory.getLogger(Devices.class);
+
+  private Devices() {}
+
+  /**
+   * Decides the device for {@code requested} with {@link DeviceChoice#decide} and the engine's GPU
+   * count; a fallback to the CPU is logged once, with its reason.
+   */
+  public static Device resolve(String requested) {
+    DeviceChoice choice = DeviceChoice.decide(requested, Engine.getInstance().getGpuCount());
+    choice.fallbackReason().ifPresent(reason -> LOG.info("Using the CPU: {}", reason));
+    return choice.isCpu() ? Device.cpu() : Device.gpu(choice.gpuIndex());
+  }
+}
