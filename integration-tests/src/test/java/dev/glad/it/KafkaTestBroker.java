@@ -57,7 +57,8 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
   }
 
   /** Sends records keyed by user id and waits until they are acknowledged. */
-  public <V> void send(Topic<String, V> topic, List<V> values, java.util.function.Function<V, String> key) {
+  public <V> void send(
+      Topic<String, V> topic, List<V> values, java.util.function.Function<V, String> key) {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (V value : values) {
         producer.send(
@@ -72,7 +73,8 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
   public void sendRaw(String topic, String key, byte[] value) {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       producer.send(
-          new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+          new ProducerRecord<>(
+              topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
       producer.flush();
     }
   }
@@ -109,7 +111,10 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError(
-              "read_committed did not reach the end of " + topic.name() + " within " + timeout
+              "read_committed did not reach the end of "
+                  + topic.name()
+                  + " within "
+                  + timeout
                   + " (an open transaction?)");
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {

@@ -38,13 +38,14 @@ import org.apache.flink.util.Collector;
  *   <li>{@code pending} (event time to Avro {@link PendingEvents}): events waiting for the
  *       watermark. Each entry is removed by the event-time timer registered for it.
  *   <li>{@code seen-event-ids} (event id to event time): duplicate detection within {@code
- *       dedupeWindow} of event time. Entries are removed by cleanup timers on a coarse grid
- *       ({@code dedupeWindow / 4}), so a user gets few timers however many events they send.
+ *       dedupeWindow} of event time. Entries are removed by cleanup timers on a coarse grid ({@code
+ *       dedupeWindow / 4}), so a user gets few timers however many events they send.
  * </ul>
  *
  * <p>Duplicates and too-late events leave through {@link DeadLetters#TAG} with their reason.
  */
-public final class ChunkAssembler extends KeyedProcessFunction<String, IngestedEvent, CompletedChunk> {
+public final class ChunkAssembler
+    extends KeyedProcessFunction<String, IngestedEvent, CompletedChunk> {
   private static final long serialVersionUID = 1L;
 
   private final int chunkSize;
@@ -75,7 +76,8 @@ public final class ChunkAssembler extends KeyedProcessFunction<String, IngestedE
   public void open(OpenContext openContext) {
     openChunk =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("open-chunk", new AvroTypeInfo<>(OpenChunk.class)));
+            .getState(
+                new ValueStateDescriptor<>("open-chunk", new AvroTypeInfo<>(OpenChunk.class)));
     pending =
         getRuntimeContext()
             .getMapState(

@@ -35,8 +35,8 @@ public final class ChunkBuilder {
   }
 
   /**
-   * Appends one item to {@code chunk} (mutating it). When the chunk reaches {@code chunkSize}
-   * items it is returned as a {@link CompletedChunk} and {@code chunk} is reset for the next one.
+   * Appends one item to {@code chunk} (mutating it). When the chunk reaches {@code chunkSize} items
+   * it is returned as a {@link CompletedChunk} and {@code chunk} is reset for the next one.
    */
   public static Optional<CompletedChunk> append(
       OpenChunk chunk, String userId, PendingEvent event, int chunkSize) {

@@ -1,13 +1,13 @@
 package dev.glad.flink.chunk;
 
 /**
- * What happens to an event given the current watermark. This is the documented rule for events
- * that arrive after the watermark has passed them:
+ * What happens to an event given the current watermark. This is the documented rule for events that
+ * arrive after the watermark has passed them:
  *
  * <ul>
  *   <li>{@link #IN_ORDER}: event time after the watermark. Buffered until the watermark passes it,
- *       then released in event-time order (ties by event id). This is how events within the
- *       allowed out-of-orderness end up in time order.
+ *       then released in event-time order (ties by event id). This is how events within the allowed
+ *       out-of-orderness end up in time order.
  *   <li>{@link #LATE_APPENDED}: at most {@code allowedLateness} behind the watermark. Items before
  *       it may already be in emitted chunks, so it cannot be put in its time slot; it is appended
  *       to the open chunk at once (arrival order) and counted in {@code lateEventsAppended}.

@@ -25,7 +25,8 @@ public final class Args {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (!a.startsWith("--") || a.length() == 2) {
-        throw new IllegalArgumentException("unexpected argument '" + a + "' (flags look like --name value)");
+        throw new IllegalArgumentException(
+            "unexpected argument '" + a + "' (flags look like --name value)");
       }
       String key = a.substring(2);
       String value;

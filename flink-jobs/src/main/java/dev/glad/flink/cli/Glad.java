@@ -113,12 +113,14 @@ public final class Glad {
     Args args =
         Args.parse(argList, Set.of())
             .requireOnly(Set.of("port", "data-dir", "partitions", "topic-prefix"));
-    EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(args.integer("port", 0));
+    EmbeddedKafkaBroker.Builder builder =
+        EmbeddedKafkaBroker.builder().port(args.integer("port", 0));
     if (args.has("data-dir")) {
       builder.dataDirectory(Path.of(args.string("data-dir", null)));
     }
     EmbeddedKafkaBroker broker = builder.build();
-    GladTopics topics = GladTopics.withPrefix(args.string("topic-prefix", GladTopics.DEFAULT_PREFIX));
+    GladTopics topics =
+        GladTopics.withPrefix(args.string("topic-prefix", GladTopics.DEFAULT_PREFIX));
     List<String> created =
         TopicAdmin.createMissing(
             broker.bootstrapServers(), topics, args.integer("partitions", 4), (short) 1);
@@ -142,7 +144,8 @@ public final class Glad {
     Set<String> known = new HashSet<>(GladJobSettings.keys());
     known.add("create-topics");
     Args args = Args.parse(argList, Set.of()).requireOnly(known);
-    GladJobSettings settings = GladJobSettings.fromMap(args.subset(Set.copyOf(GladJobSettings.keys())));
+    GladJobSettings settings =
+        GladJobSettings.fromMap(args.subset(Set.copyOf(GladJobSettings.keys())));
     if (settings.bootstrapServers() == null) {
       throw new IllegalArgumentException("--bootstrap-servers is required");
     }

@@ -42,8 +42,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code ./glad demo}: an in-process Kafka broker, a Flink MiniCluster running the GLAD job, and a
- * live synthetic stream with planted interests and a few bad records of every kind. Prints
- * progress while it runs and a summary that checks the output is exactly once.
+ * live synthetic stream with planted interests and a few bad records of every kind. Prints progress
+ * while it runs and a summary that checks the output is exactly once.
  */
 public final class DemoRunner {
   /** Demo options. */
@@ -146,10 +146,13 @@ public final class DemoRunner {
 
         out.println("  all events sent; waiting for the job to read them all ...");
         awaitConsumed(broker, topics, settings.consumerGroup(), Duration.ofMinutes(5), counter);
-        out.println("  stopping the job with a savepoint (draining: open event-time buffers flush) ...");
+        out.println(
+            "  stopping the job with a savepoint (draining: open event-time buffers flush) ...");
         String savepoint =
             job.stopWithSavepoint(
-                    true, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                    true,
+                    work.resolve("savepoints").toUri().toString(),
+                    SavepointFormatType.CANONICAL)
                 .get(5, TimeUnit.MINUTES);
 
         long expectedChunks =
@@ -202,9 +205,11 @@ public final class DemoRunner {
         InteractionEvent event =
             InteractionEvent.newBuilder(generated)
                 .setEventTime(
-                    Instant.ofEpochMilli(now - (jitterMillis > 0 ? jitter.nextLong(jitterMillis) : 0)))
+                    Instant.ofEpochMilli(
+                        now - (jitterMillis > 0 ? jitter.nextLong(jitterMillis) : 0)))
                 .build();
-        producer.send(record(topics, event.getUserId(), topics.interactions().serializeValue(event)));
+        producer.send(
+            record(topics, event.getUserId(), topics.interactions().serializeValue(event)));
         validPerUser.merge(event.getUserId(), 1, Integer::sum);
         if (options.badRecordEvery() > 0 && i >= firstBad && i % options.badRecordEvery() == 0) {
           BadRecords kind = BadRecords.ofTurn(badTurn);
@@ -219,14 +224,19 @@ public final class DemoRunner {
           lastPrint = t;
           out.println(
               Progress.line(
-                  (t - start) / 1e9, i + 1, options.events(), counter.chunks(), counter.deadLetters()));
+                  (t - start) / 1e9,
+                  i + 1,
+                  options.events(),
+                  counter.chunks(),
+                  counter.deadLetters()));
         }
       }
       producer.flush();
     }
   }
 
-  private static ProducerRecord<byte[], byte[]> record(GladTopics topics, String user, byte[] value) {
+  private static ProducerRecord<byte[], byte[]> record(
+      GladTopics topics, String user, byte[] value) {
     return new ProducerRecord<>(
         topics.interactions().name(), user.getBytes(StandardCharsets.UTF_8), value);
   }
@@ -345,8 +355,7 @@ public final class DemoRunner {
     if (sample == null) {
       return;
     }
-    int[] topicsOfItems =
-        sample.getItemIds().stream().mapToInt(generator::topicOf).toArray();
+    int[] topicsOfItems = sample.getItemIds().stream().mapToInt(generator::topicOf).toArray();
     out.printf(
         "  sample                user %s, chunk #%d: item topics %s; planted long-term topics %s%n",
         sample.getUserId(),

@@ -12,7 +12,9 @@ final class Progress {
     String eta =
         produced >= target
             ? "draining"
-            : rate > 0 ? String.format(Locale.ROOT, "ETA %.0fs", (target - produced) / rate) : "ETA ?";
+            : rate > 0
+                ? String.format(Locale.ROOT, "ETA %.0fs", (target - produced) / rate)
+                : "ETA ?";
     return String.format(
         Locale.ROOT,
         "[%6.1fs] events %,d/%,d (%,.0f/s) | chunks completed %,d | dead letters %,d | %s",

@@ -69,20 +69,44 @@ public final class SyntheticInteractions {
 
     public Settings withUsers(int n) {
       return new Settings(
-          n, items, topics, interestsPerUser, longTermShare, meanSessionLength, purchaseShare,
-          startMillis, meanGapMillis, seed);
+          n,
+          items,
+          topics,
+          interestsPerUser,
+          longTermShare,
+          meanSessionLength,
+          purchaseShare,
+          startMillis,
+          meanGapMillis,
+          seed);
     }
 
     public Settings withItems(int n, int t) {
       return new Settings(
-          users, n, t, interestsPerUser, longTermShare, meanSessionLength, purchaseShare,
-          startMillis, meanGapMillis, seed);
+          users,
+          n,
+          t,
+          interestsPerUser,
+          longTermShare,
+          meanSessionLength,
+          purchaseShare,
+          startMillis,
+          meanGapMillis,
+          seed);
     }
 
     public Settings withTiming(long start, long gap) {
       return new Settings(
-          users, items, topics, interestsPerUser, longTermShare, meanSessionLength, purchaseShare,
-          start, gap, seed);
+          users,
+          items,
+          topics,
+          interestsPerUser,
+          longTermShare,
+          meanSessionLength,
+          purchaseShare,
+          start,
+          gap,
+          seed);
     }
 
     private static void require(boolean ok, String message) {
@@ -148,7 +172,8 @@ public final class SyntheticInteractions {
         .setEventId("ev-" + settings.seed() + "-" + id)
         .setUserId(userId(u))
         .setItemId(ITEM_PREFIX + item)
-        .setType(random.nextDouble() < settings.purchaseShare() ? EventType.PURCHASE : EventType.CLICK)
+        .setType(
+            random.nextDouble() < settings.purchaseShare() ? EventType.PURCHASE : EventType.CLICK)
         .setEventTime(Instant.ofEpochMilli(clock))
         .build();
   }

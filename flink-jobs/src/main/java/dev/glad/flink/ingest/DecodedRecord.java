@@ -3,9 +3,9 @@ package dev.glad.flink.ingest;
 import dev.glad.schemas.DeadLetter;
 
 /**
- * What the interactions source emits for each Kafka record: exactly one of a valid event or a
- * dead letter. Decoding in the source lets watermarks be generated per Kafka partition from event
- * time; dead letters carry no event time and never move the watermark.
+ * What the interactions source emits for each Kafka record: exactly one of a valid event or a dead
+ * letter. Decoding in the source lets watermarks be generated per Kafka partition from event time;
+ * dead letters carry no event time and never move the watermark.
  */
 public final class DecodedRecord {
   public IngestedEvent event;

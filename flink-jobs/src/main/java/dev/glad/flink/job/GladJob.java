@@ -37,8 +37,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   -> CompletedChunk stream (optionally its own sink; later stages attach here)
  * </pre>
  *
- * Every stateful operator has a stable uid (the constants below): renaming one orphans its state
- * in existing savepoints.
+ * Every stateful operator has a stable uid (the constants below): renaming one orphans its state in
+ * existing savepoints.
  */
 public final class GladJob {
   public static final String SOURCE_UID = "interactions-source";
@@ -130,7 +130,8 @@ public final class GladJob {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, settings.restartDelay());
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     if (settings.parallelism() > 0) {
-      conf.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, settings.parallelism());
+      conf.set(
+          org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, settings.parallelism());
     }
     return conf;
   }

@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * Every setting of the GLAD streaming job: typed, validated in {@link Builder#build()} with exact
- * messages, with documented defaults. {@link #fromMap(Map)} reads them from {@code key=value}
- * pairs (command-line flags {@code --key value} or a properties file) using the keys below.
+ * messages, with documented defaults. {@link #fromMap(Map)} reads them from {@code key=value} pairs
+ * (command-line flags {@code --key value} or a properties file) using the keys below.
  *
  * <table>
  *   <caption>Settings</caption>
@@ -120,8 +120,8 @@ public final class GladJobSettings implements Serializable {
   }
 
   /**
-   * Settings from {@code key -> value} pairs with the keys of this class; unknown keys are an
-   * error (a typo must not silently fall back to a default).
+   * Settings from {@code key -> value} pairs with the keys of this class; unknown keys are an error
+   * (a typo must not silently fall back to a default).
    */
   public static GladJobSettings fromMap(Map<String, String> values) {
     Builder b = builder();
@@ -166,7 +166,9 @@ public final class GladJobSettings implements Serializable {
     s.put(BOUNDED, (b, v) -> b.bounded(parseBoolean(BOUNDED, v)));
     s.put(TRANSACTIONAL_ID_PREFIX, Builder::transactionalIdPrefix);
     s.put(TRANSACTION_TIMEOUT, (b, v) -> b.transactionTimeout(duration(TRANSACTION_TIMEOUT, v)));
-    s.put(EMIT_COMPLETED_CHUNKS, (b, v) -> b.emitCompletedChunks(parseBoolean(EMIT_COMPLETED_CHUNKS, v)));
+    s.put(
+        EMIT_COMPLETED_CHUNKS,
+        (b, v) -> b.emitCompletedChunks(parseBoolean(EMIT_COMPLETED_CHUNKS, v)));
     return s;
   }
 
@@ -191,7 +193,10 @@ public final class GladJobSettings implements Serializable {
     throw new IllegalArgumentException(key + ": expected true or false, got '" + value + "'");
   }
 
-  /** ISO-8601 ({@code PT5S}) or a number with a unit: {@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h}. */
+  /**
+   * ISO-8601 ({@code PT5S}) or a number with a unit: {@code 500ms}, {@code 5s}, {@code 10m}, {@code
+   * 2h}.
+   */
   static Duration duration(String key, String value) {
     String v = value.strip();
     try {

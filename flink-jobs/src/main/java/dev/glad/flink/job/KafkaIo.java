@@ -8,13 +8,13 @@ import dev.glad.schemas.kafka.GladTopics;
 import dev.glad.schemas.kafka.Topic;
 import java.nio.ByteBuffer;
 import java.util.Properties;
-import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -68,13 +68,14 @@ public final class KafkaIo {
     return switch (s) {
       case EARLIEST -> OffsetsInitializer.earliest();
       case LATEST -> OffsetsInitializer.latest();
-      case COMMITTED_OR_EARLIEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case COMMITTED_OR_EARLIEST ->
+          OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
     };
   }
 
   /**
-   * An exactly-once (transactional) sink of the registry topic {@code which} selects; {@code
-   * name} makes its transactional ids distinct from the job's other sinks.
+   * An exactly-once (transactional) sink of the registry topic {@code which} selects; {@code name}
+   * makes its transactional ids distinct from the job's other sinks.
    */
   public static <K, V> KafkaSink<V> sink(
       GladJobSettings settings,
@@ -113,8 +114,8 @@ public final class KafkaIo {
   }
 
   /**
-   * Writes values to one registry topic with the registry's serdes. Serdes are not serializable,
-   * so the topic is looked up again on the task from the prefix and a selector.
+   * Writes values to one registry topic with the registry's serdes. Serdes are not serializable, so
+   * the topic is looked up again on the task from the prefix and a selector.
    */
   private static final class TopicSerializer<K, V> implements KafkaRecordSerializationSchema<V> {
     private static final long serialVersionUID = 1L;

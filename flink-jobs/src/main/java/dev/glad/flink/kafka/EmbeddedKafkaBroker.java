@@ -123,8 +123,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Where the log lives. When given it is kept on close; by default a temporary directory is
-     * used and deleted on close.
+     * Where the log lives. When given it is kept on close; by default a temporary directory is used
+     * and deleted on close.
      */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = dataDirectory;

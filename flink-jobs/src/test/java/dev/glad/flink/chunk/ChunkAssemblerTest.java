@@ -169,8 +169,7 @@ class ChunkAssemblerTest {
   }
 
   private List<DeadLetter> deadLetters() {
-    ConcurrentLinkedQueue<StreamRecord<DeadLetter>> side =
-        harness.getSideOutput(DeadLetters.TAG);
+    ConcurrentLinkedQueue<StreamRecord<DeadLetter>> side = harness.getSideOutput(DeadLetters.TAG);
     return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
   }
 }

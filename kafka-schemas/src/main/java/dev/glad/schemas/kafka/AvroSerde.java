@@ -1,10 +1,10 @@
 package dev.glad.schemas.kafka;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Kafka serde over {@link AvroWireFormat}. The deserializer throws {@link SerializationException}

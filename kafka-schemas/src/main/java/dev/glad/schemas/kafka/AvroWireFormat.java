@@ -138,7 +138,11 @@ public final class AvroWireFormat<T extends SpecificRecord> {
       // ArrayIndexOutOfBounds or NegativeArraySize depending on where the damage is.
       throw new DecodingException(
           DeadLetterReason.UNDECODABLE,
-          "corrupt " + schema.getName() + " body: " + e.getClass().getSimpleName() + ": "
+          "corrupt "
+              + schema.getName()
+              + " body: "
+              + e.getClass().getSimpleName()
+              + ": "
               + e.getMessage(),
           e);
     }

@@ -82,8 +82,7 @@ class AvroWireFormatTest {
     DecodingException e = assertThrows(DecodingException.class, () -> events.decode(cluster));
 
     assertEquals(DeadLetterReason.FOREIGN_SCHEMA, e.reason());
-    assertTrue(
-        e.getMessage().startsWith("writer schema fingerprint "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("writer schema fingerprint "), e.getMessage());
     assertTrue(
         e.getMessage().contains("is not a known version of dev.glad.schemas.InteractionEvent"),
         e.getMessage());
@@ -125,7 +124,8 @@ class AvroWireFormatTest {
     buffer.get(bytes);
 
     // When a reader that knows that version decodes it
-    AvroWireFormat<InteractionEvent> reader = AvroWireFormat.of(InteractionEvent.class, List.of(v0));
+    AvroWireFormat<InteractionEvent> reader =
+        AvroWireFormat.of(InteractionEvent.class, List.of(v0));
     InteractionEvent event = reader.decode(bytes);
 
     // Then the new fields take their defaults

@@ -30,8 +30,7 @@ class GladTopicsTest {
 
   @Test
   void prefixesEveryName() {
-    List<String> names =
-        GladTopics.withPrefix("test-7.").all().stream().map(Topic::name).toList();
+    List<String> names = GladTopics.withPrefix("test-7.").all().stream().map(Topic::name).toList();
     assertTrue(names.stream().allMatch(n -> n.startsWith("test-7.")), names.toString());
   }
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Fails the build when a topic schema changes incompatibly, or changes without being released
- * into {@code schema-history}. To release a change: add {@code v<N+1>.avsc} (the output of {@code
+ * Fails the build when a topic schema changes incompatibly, or changes without being released into
+ * {@code schema-history}. To release a change: add {@code v<N+1>.avsc} (the output of {@code
  * Schema.toString(true)}) and list it in the type's {@code index}.
  */
 class SchemaCompatibilityTest {
@@ -81,8 +81,7 @@ class SchemaCompatibilityTest {
     for (Schema released : SchemaHistory.versionsOf(type.getSimpleName())) {
       SchemaCompatibility.SchemaPairCompatibility result =
           SchemaCompatibility.checkReaderWriterCompatibility(current, released);
-      assertEquals(
-          SchemaCompatibilityType.COMPATIBLE, result.getType(), result.getDescription());
+      assertEquals(SchemaCompatibilityType.COMPATIBLE, result.getType(), result.getDescription());
     }
   }
 }
