@@ -6,6 +6,9 @@ import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.KafkaIo;
 import dev.glad.flink.kafka.EmbeddedKafkaBroker;
 import dev.glad.flink.kafka.TopicAdmin;
+import dev.glad.flink.replay.ReplayProducer;
+import dev.glad.model.cli.ModelCli;
+import dev.glad.model.data.InteractionFormat;
 import dev.glad.schemas.kafka.GladTopics;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,9 +43,14 @@ public final class Glad {
           "          --parallelism 2 --partitions 4 --bad-every 2000 --jitter-ms 2000",
           "  kafka   a standalone local Kafka broker (KRaft, in-process) with the GLAD topics; Ctrl-C stops it",
           "          --port 0 (free port) --data-dir DIR (kept; default: temporary) --partitions 4 --topic-prefix glad.",
+          "  replay  publish a dataset file to the interactions topic",
+          "          --data FILE [--format pairs|recbole] --bootstrap-servers HOST:PORT [--topic-prefix glad.]",
+          "          [--rate 20000] [--limit N] [--gap-ms 1000]",
           "  job     the streaming job on a local MiniCluster against any Kafka; Ctrl-C stops it",
           "          --bootstrap-servers HOST:PORT [--create-topics PARTITIONS] and job settings:",
           "          " + String.join(", ", GladJobSettings.keys()),
+          "  train     train a model (Bert4Rec phase 1, GLAD phase 2): ./glad train --help",
+          "  evaluate  evaluate a model artifact on a dataset: ./glad evaluate --help",
           "  help    this text");
 
   private Glad() {}
@@ -73,6 +81,8 @@ public final class Glad {
       case "demo" -> demo(rest, out);
       case "kafka" -> kafka(rest, out);
       case "job" -> job(rest, out);
+      case "replay" -> replay(rest, out);
+      case "train", "evaluate" -> ModelCli.run(args);
       default -> {
         err.println("error: unknown command '" + args[0] + "'");
         err.println(USAGE);
@@ -137,6 +147,34 @@ public final class Glad {
     out.println("Kafka is running; Ctrl-C stops it.");
     out.flush();
     stopped.await();
+    return 0;
+  }
+
+  private static int replay(List<String> argList, PrintStream out) {
+    Args args =
+        Args.parse(argList, Set.of())
+            .requireOnly(
+                Set.of(
+                    "data", "format", "bootstrap-servers", "topic-prefix", "rate", "limit",
+                    "gap-ms"));
+    if (!args.has("data") || !args.has("bootstrap-servers")) {
+      throw new IllegalArgumentException("--data and --bootstrap-servers are required");
+    }
+    Path data = Path.of(args.string("data", null));
+    InteractionFormat format =
+        args.has("format")
+            ? InteractionFormat.parse(args.string("format", null))
+            : InteractionFormat.fromFileName(data.getFileName().toString());
+    ReplayProducer.run(
+        new ReplayProducer.Options(
+            data,
+            format,
+            args.string("bootstrap-servers", null),
+            args.string("topic-prefix", GladTopics.DEFAULT_PREFIX),
+            args.integer("rate", 20_000),
+            args.longValue("limit", Long.MAX_VALUE),
+            args.longValue("gap-ms", 1_000)),
+        out);
     return 0;
   }
 

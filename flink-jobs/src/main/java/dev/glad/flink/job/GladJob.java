@@ -6,10 +6,20 @@ import dev.glad.flink.ingest.DeadLetters;
 import dev.glad.flink.ingest.DecodedRecord;
 import dev.glad.flink.ingest.IngestedEvent;
 import dev.glad.flink.ingest.SplitDeadLetters;
+import dev.glad.flink.memory.ChunkEncoderOperator;
+import dev.glad.flink.memory.ClusterDelta;
+import dev.glad.flink.memory.ClusterMemoryFunction;
+import dev.glad.flink.memory.EncodedChunk;
+import dev.glad.flink.memory.StreamingModel;
+import dev.glad.flink.memory.UserMemoryFunction;
+import dev.glad.schemas.ClusterAssignment;
+import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
+import dev.glad.schemas.UserMemory;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -34,8 +44,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   -> decode-split        --dead letters-->  dead-letter sink
  *   -> keyBy(userId)
  *   -> chunk-assembler     --dead letters-->  dead-letter sink
- *   -> CompletedChunk stream (optionally its own sink; later stages attach here)
+ *   -> CompletedChunk stream (optionally its own sink)
+ *   -> chunk-encoder       micro-batched encoding + nearest centroid; cluster updates broadcast in
+ *   -> keyBy(userId)
+ *   -> user-memory         edges, h_U^0, counters  --> UserMemory sink
+ *   -> keyBy(clusterId)    (cluster deltas, when cluster updates are on)
+ *   -> cluster-memory      sequential k-means, user-side sums, h_CE^1  --> ClusterMemory sink
+ *                          (read back by the cluster-feedback source and broadcast)
  * </pre>
+ *
+ * The memory stages are added when a model is configured ({@link Builder#memory}).
  *
  * Every stateful operator has a stable uid (the constants below): renaming one orphans its state in
  * existing savepoints.
@@ -47,25 +65,53 @@ public final class GladJob {
   public static final String DEAD_LETTER_COUNTER_UID = "dead-letter-counter";
   public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
   public static final String COMPLETED_CHUNK_SINK_UID = "completed-chunk-sink";
+  public static final String CLUSTER_FEEDBACK_SOURCE_UID = "cluster-feedback-source";
+  public static final String CHUNK_ENCODER_UID = "chunk-encoder";
+  public static final String USER_MEMORY_UID = "user-memory";
+  public static final String CLUSTER_MEMORY_UID = "cluster-memory";
+  public static final String USER_MEMORY_SINK_UID = "user-memory-sink";
+  public static final String CLUSTER_MEMORY_SINK_UID = "cluster-memory-sink";
+  public static final String CLUSTER_ASSIGNMENT_SINK_UID = "cluster-assignment-sink";
 
   private final GladJobSettings settings;
   private final Source<DecodedRecord, ?, ?> interactions;
   private final Sink<DeadLetter> deadLetterSink;
   private final Sink<CompletedChunk> completedChunkSink;
+  private final Memory memory;
 
   private GladJob(Builder b) {
     this.settings = b.settings;
     this.interactions = b.interactions;
     this.deadLetterSink = b.deadLetterSink;
     this.completedChunkSink = b.completedChunkSink;
+    this.memory = b.memory;
   }
+
+  /**
+   * The I/O of the memory stages.
+   *
+   * @param model opens the trained model on each task
+   * @param clusterFeedback the cluster-memory topic read back (null when cluster updates are off)
+   * @param userMemorySink where UserMemory records go
+   * @param clusterMemorySink where ClusterMemory records go (null when cluster updates are off)
+   * @param assignmentSink optional audit of every k-means step
+   */
+  public record Memory(
+      StreamingModel.Factory model,
+      Source<ClusterMemory, ?, ?> clusterFeedback,
+      Sink<UserMemory> userMemorySink,
+      Sink<ClusterMemory> clusterMemorySink,
+      Sink<ClusterAssignment> assignmentSink) {}
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The streams the topology produces, for later stages and tests. */
-  public record Topology(DataStream<CompletedChunk> completedChunks) {}
+  /** The streams the topology produces, for tests; memory streams are null without a model. */
+  public record Topology(
+      DataStream<CompletedChunk> completedChunks,
+      DataStream<UserMemory> userMemory,
+      DataStream<ClusterMemory> clusterMemory) {}
 
   /** Adds the job's operators to {@code env}. */
   public Topology addTo(StreamExecutionEnvironment env) {
@@ -105,7 +151,67 @@ public final class GladJob {
     if (completedChunkSink != null) {
       chunks.sinkTo(completedChunkSink).uid(COMPLETED_CHUNK_SINK_UID).name("completed-chunks");
     }
-    return new Topology(chunks);
+    if (memory == null) {
+      return new Topology(chunks, null, null);
+    }
+    return addMemory(env, chunks);
+  }
+
+  private Topology addMemory(StreamExecutionEnvironment env, DataStream<CompletedChunk> chunks) {
+    TypeInformation<ClusterMemory> clusterType = new AvroTypeInfo<>(ClusterMemory.class);
+    DataStream<ClusterMemory> feedback =
+        settings.clusterUpdates()
+            ? env.fromSource(
+                    memory.clusterFeedback(), WatermarkStrategy.noWatermarks(), "cluster-feedback")
+                .uid(CLUSTER_FEEDBACK_SOURCE_UID)
+            // frozen clusters: an empty, finished input keeps the operators' shape the same
+            : env.fromData(clusterType, new ClusterMemory[0]).name("no-cluster-feedback");
+
+    SingleOutputStreamOperator<EncodedChunk> encoded =
+        chunks
+            .connect(feedback.broadcast())
+            .transform(
+                "chunk-encoder",
+                TypeInformation.of(EncodedChunk.class),
+                new ChunkEncoderOperator(
+                    memory.model(),
+                    settings.encoderBatchSize(),
+                    settings.encoderMaxWait().toMillis()))
+            .uid(CHUNK_ENCODER_UID);
+
+    SingleOutputStreamOperator<UserMemory> users =
+        encoded
+            .keyBy(c -> c.userId, Types.STRING)
+            .connect(feedback.broadcast(UserMemoryFunction.CLUSTER_UPDATES))
+            .process(
+                new UserMemoryFunction(memory.model(), settings.clusterUpdates()),
+                new AvroTypeInfo<>(UserMemory.class))
+            .uid(USER_MEMORY_UID)
+            .name("user-memory");
+    users.sinkTo(memory.userMemorySink()).uid(USER_MEMORY_SINK_UID).name("user-memory-sink");
+
+    if (!settings.clusterUpdates()) {
+      return new Topology(chunks, users, null);
+    }
+    SingleOutputStreamOperator<ClusterMemory> clusters =
+        users
+            .getSideOutput(UserMemoryFunction.CLUSTER_DELTAS)
+            .keyBy((ClusterDelta d) -> d.clusterId, Types.INT)
+            .process(new ClusterMemoryFunction(memory.model()), clusterType)
+            .uid(CLUSTER_MEMORY_UID)
+            .name("cluster-memory");
+    clusters
+        .sinkTo(memory.clusterMemorySink())
+        .uid(CLUSTER_MEMORY_SINK_UID)
+        .name("cluster-memory-sink");
+    if (memory.assignmentSink() != null) {
+      clusters
+          .getSideOutput(ClusterMemoryFunction.ASSIGNMENTS)
+          .sinkTo(memory.assignmentSink())
+          .uid(CLUSTER_ASSIGNMENT_SINK_UID)
+          .name("cluster-assignments");
+    }
+    return new Topology(chunks, users, clusters);
   }
 
   /**
@@ -142,6 +248,7 @@ public final class GladJob {
     private Source<DecodedRecord, ?, ?> interactions;
     private Sink<DeadLetter> deadLetterSink;
     private Sink<CompletedChunk> completedChunkSink;
+    private Memory memory;
 
     private Builder() {}
 
@@ -166,10 +273,30 @@ public final class GladJob {
       return this;
     }
 
+    /** Adds the memory stages after the chunk assembler. */
+    public Builder memory(Memory memory) {
+      this.memory = memory;
+      return this;
+    }
+
     public GladJob build() {
       Objects.requireNonNull(settings, "settings must be set");
       Objects.requireNonNull(interactions, "interactions source must be set");
       Objects.requireNonNull(deadLetterSink, "dead-letter sink must be set");
+      if (memory != null) {
+        Objects.requireNonNull(memory.model(), "memory: model must be set");
+        Objects.requireNonNull(memory.userMemorySink(), "memory: user-memory sink must be set");
+        if (settings.clusterUpdates()) {
+          Objects.requireNonNull(
+              memory.clusterFeedback(),
+              "memory: cluster-feedback source must be set when cluster updates are on");
+          Objects.requireNonNull(
+              memory.clusterMemorySink(),
+              "memory: cluster-memory sink must be set when cluster updates are on");
+        }
+        // fail before submission, with the artifact's own message, not in a task later
+        memory.model().validate();
+      }
       return new GladJob(this);
     }
   }

@@ -36,6 +36,12 @@ import java.util.function.Function;
  *   <tr><td>transactional-id-prefix</td><td>glad-memory</td><td>prefix of the sinks' transactional ids; unique per job on a cluster</td></tr>
  *   <tr><td>transaction-timeout</td><td>PT10M</td><td>Kafka transaction timeout; below the broker's transaction.max.timeout.ms (15 min default)</td></tr>
  *   <tr><td>emit-completed-chunks</td><td>true</td><td>also write CompletedChunk records to their topic</td></tr>
+ *   <tr><td>model-dir</td><td>(none)</td><td>model artifact directory, readable on every TaskManager; without it the job stops after chunking</td></tr>
+ *   <tr><td>device</td><td>auto</td><td>encoder device: auto (the TaskManager's GPU if it declares external resource "gpu"), cpu, gpu, gpu:N</td></tr>
+ *   <tr><td>encoder-batch-size</td><td>64</td><td>chunks per forward pass (1..4096)</td></tr>
+ *   <tr><td>encoder-max-wait</td><td>PT0.05S</td><td>longest a chunk waits for its batch to fill</td></tr>
+ *   <tr><td>cluster-updates</td><td>true</td><td>sequential k-means and user-side sums move the clusters; false freezes them at the artifact</td></tr>
+ *   <tr><td>emit-cluster-assignments</td><td>false</td><td>write every k-means step to the cluster-assignments audit topic</td></tr>
  * </table>
  */
 public final class GladJobSettings implements Serializable {
@@ -60,6 +66,12 @@ public final class GladJobSettings implements Serializable {
   public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
   public static final String TRANSACTION_TIMEOUT = "transaction-timeout";
   public static final String EMIT_COMPLETED_CHUNKS = "emit-completed-chunks";
+  public static final String MODEL_DIR = "model-dir";
+  public static final String DEVICE = "device";
+  public static final String ENCODER_BATCH_SIZE = "encoder-batch-size";
+  public static final String ENCODER_MAX_WAIT = "encoder-max-wait";
+  public static final String CLUSTER_UPDATES = "cluster-updates";
+  public static final String EMIT_CLUSTER_ASSIGNMENTS = "emit-cluster-assignments";
 
   /** Where a job without checkpoints to restore starts reading. */
   public enum StartingOffsets {
@@ -87,6 +99,12 @@ public final class GladJobSettings implements Serializable {
   private final String transactionalIdPrefix;
   private final Duration transactionTimeout;
   private final boolean emitCompletedChunks;
+  private final String modelDir;
+  private final String device;
+  private final int encoderBatchSize;
+  private final Duration encoderMaxWait;
+  private final boolean clusterUpdates;
+  private final boolean emitClusterAssignments;
 
   private GladJobSettings(Builder b) {
     this.bootstrapServers = b.bootstrapServers;
@@ -108,6 +126,12 @@ public final class GladJobSettings implements Serializable {
     this.transactionalIdPrefix = b.transactionalIdPrefix;
     this.transactionTimeout = b.transactionTimeout;
     this.emitCompletedChunks = b.emitCompletedChunks;
+    this.modelDir = b.modelDir;
+    this.device = b.device;
+    this.encoderBatchSize = b.encoderBatchSize;
+    this.encoderMaxWait = b.encoderMaxWait;
+    this.clusterUpdates = b.clusterUpdates;
+    this.emitClusterAssignments = b.emitClusterAssignments;
   }
 
   public static Builder builder() {
@@ -304,6 +328,31 @@ public final class GladJobSettings implements Serializable {
     return emitCompletedChunks;
   }
 
+  /** Model artifact directory, or null when the job runs the chunking stage only. */
+  public String modelDir() {
+    return modelDir;
+  }
+
+  public String device() {
+    return device;
+  }
+
+  public int encoderBatchSize() {
+    return encoderBatchSize;
+  }
+
+  public Duration encoderMaxWait() {
+    return encoderMaxWait;
+  }
+
+  public boolean clusterUpdates() {
+    return clusterUpdates;
+  }
+
+  public boolean emitClusterAssignments() {
+    return emitClusterAssignments;
+  }
+
   @Override
   public String toString() {
     return "GladJobSettings{bootstrapServers="
@@ -344,6 +393,18 @@ public final class GladJobSettings implements Serializable {
         + transactionTimeout
         + ", emitCompletedChunks="
         + emitCompletedChunks
+        + ", modelDir="
+        + modelDir
+        + ", device="
+        + device
+        + ", encoderBatchSize="
+        + encoderBatchSize
+        + ", encoderMaxWait="
+        + encoderMaxWait
+        + ", clusterUpdates="
+        + clusterUpdates
+        + ", emitClusterAssignments="
+        + emitClusterAssignments
         + "}";
   }
 
@@ -368,6 +429,12 @@ public final class GladJobSettings implements Serializable {
     private String transactionalIdPrefix = "glad-memory";
     private Duration transactionTimeout = Duration.ofMinutes(10);
     private boolean emitCompletedChunks = true;
+    private String modelDir;
+    private String device = "auto";
+    private int encoderBatchSize = 64;
+    private Duration encoderMaxWait = Duration.ofMillis(50);
+    private boolean clusterUpdates = true;
+    private boolean emitClusterAssignments;
 
     private Builder() {}
 
@@ -391,6 +458,12 @@ public final class GladJobSettings implements Serializable {
       transactionalIdPrefix = s.transactionalIdPrefix;
       transactionTimeout = s.transactionTimeout;
       emitCompletedChunks = s.emitCompletedChunks;
+      modelDir = s.modelDir;
+      device = s.device;
+      encoderBatchSize = s.encoderBatchSize;
+      encoderMaxWait = s.encoderMaxWait;
+      clusterUpdates = s.clusterUpdates;
+      emitClusterAssignments = s.emitClusterAssignments;
     }
 
     public Builder bootstrapServers(String v) {
@@ -488,6 +561,36 @@ public final class GladJobSettings implements Serializable {
       return this;
     }
 
+    public Builder modelDir(String v) {
+      modelDir = v;
+      return this;
+    }
+
+    public Builder device(String v) {
+      device = v;
+      return this;
+    }
+
+    public Builder encoderBatchSize(int v) {
+      encoderBatchSize = v;
+      return this;
+    }
+
+    public Builder encoderMaxWait(Duration v) {
+      encoderMaxWait = v;
+      return this;
+    }
+
+    public Builder clusterUpdates(boolean v) {
+      clusterUpdates = v;
+      return this;
+    }
+
+    public Builder emitClusterAssignments(boolean v) {
+      emitClusterAssignments = v;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first invalid setting and the rule it breaks
      */
@@ -548,6 +651,19 @@ public final class GladJobSettings implements Serializable {
                 + checkpointInterval
                 + "): transactions stay open from one checkpoint to the next");
       }
+      if (modelDir != null && modelDir.isBlank()) {
+        throw new IllegalArgumentException(MODEL_DIR + " must not be blank (leave it unset for none)");
+      }
+      String d = device == null ? "" : device.strip();
+      if (!d.matches("auto|cpu|gpu|gpu:\\d+")) {
+        throw new IllegalArgumentException(
+            DEVICE + " must be auto, cpu, gpu or gpu:N, got '" + device + "'");
+      }
+      if (encoderBatchSize < 1 || encoderBatchSize > 4096) {
+        throw new IllegalArgumentException(
+            ENCODER_BATCH_SIZE + " must be between 1 and 4096, got " + encoderBatchSize);
+      }
+      requireNonNegative(ENCODER_MAX_WAIT, encoderMaxWait);
       return new GladJobSettings(this);
     }
 

@@ -2,8 +2,13 @@ package dev.glad.flink.job;
 
 import dev.glad.flink.ingest.DecodedRecord;
 import dev.glad.flink.ingest.InteractionDeserializer;
+import dev.glad.flink.memory.ClusterFeedbackDeserializer;
+import dev.glad.flink.memory.StreamingModel;
+import dev.glad.schemas.ClusterAssignment;
+import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
+import dev.glad.schemas.UserMemory;
 import dev.glad.schemas.kafka.GladTopics;
 import dev.glad.schemas.kafka.Topic;
 import java.nio.ByteBuffer;
@@ -24,8 +29,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class KafkaIo {
   private KafkaIo() {}
 
-  /** The job wired to the Kafka topics named by {@code settings.topicPrefix()}. */
+  /**
+   * The job wired to the Kafka topics named by {@code settings.topicPrefix()}, with the memory
+   * stages when {@code settings.modelDir()} is set.
+   */
   public static GladJob job(GladJobSettings settings) {
+    return job(
+        settings,
+        settings.modelDir() == null
+            ? null
+            : pendingArtifactFactory(settings));
+  }
+
+  private static StreamingModel.Factory pendingArtifactFactory(GladJobSettings settings) {
+    throw new UnsupportedOperationException("TODO(dev): artifact model factory");
+  }
+
+  /** The job with a given model ({@code null}: the chunking stage only). */
+  public static GladJob job(GladJobSettings settings, StreamingModel.Factory model) {
     GladTopics topics = GladTopics.withPrefix(settings.topicPrefix());
     GladJob.Builder b =
         GladJob.builder()
@@ -40,6 +61,51 @@ public final class KafkaIo {
               GladTopics::completedChunks,
               CompletedChunk::getUserId,
               "completed-chunks"));
+    }
+    if (model != null) {
+      boolean updates = settings.clusterUpdates();
+      b.memory(
+          new GladJob.Memory(
+              model,
+              updates ? clusterFeedbackSource(settings, topics) : null,
+              sink(settings, GladTopics::userMemory, UserMemory::getUserId, "user-memory"),
+              updates
+                  ? sink(
+                      settings,
+                      GladTopics::clusterMemory,
+                      ClusterMemory::getClusterId,
+                      "cluster-memory")
+                  : null,
+              updates && settings.emitClusterAssignments()
+                  ? sink(
+                      settings,
+                      GladTopics::clusterAssignments,
+                      ClusterAssignment::getClusterId,
+                      "cluster-assignments")
+                  : null));
+    }
+    return b.build();
+  }
+
+  /**
+   * The cluster-memory topic read back from the start (it is compacted: the start holds the
+   * latest state of every cluster), read_committed so only checkpointed updates feed back.
+   */
+  public static KafkaSource<ClusterMemory> clusterFeedbackSource(
+      GladJobSettings settings, GladTopics topics) {
+    requireBootstrap(settings);
+    KafkaSourceBuilder<ClusterMemory> b =
+        KafkaSource.<ClusterMemory>builder()
+            .setBootstrapServers(settings.bootstrapServers())
+            .setTopics(topics.clusterMemory().name())
+            .setGroupId(settings.consumerGroup() + "-cluster-feedback")
+            .setDeserializer(new ClusterFeedbackDeserializer())
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .setProperty("commit.offsets.on.checkpoint", "true")
+            .setStartingOffsets(OffsetsInitializer.earliest());
+    if (settings.bounded()) {
+      // a bounded job must finish: feedback is read up to where it ends at the start
+      b.setBounded(OffsetsInitializer.latest());
     }
     return b.build();
   }

@@ -1,5 +1,6 @@
 package dev.glad.schemas.kafka;
 
+import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <tr><td>completedChunks</td><td>glad.completed-chunks</td><td>user id</td><td>CompletedChunk</td><td>no</td></tr>
  *   <tr><td>userMemory</td><td>glad.user-memory</td><td>user id</td><td>UserMemory</td><td>yes</td></tr>
  *   <tr><td>clusterMemory</td><td>glad.cluster-memory</td><td>cluster id</td><td>ClusterMemory</td><td>yes</td></tr>
+ *   <tr><td>clusterAssignments</td><td>glad.cluster-assignments</td><td>cluster id</td><td>ClusterAssignment (optional audit)</td><td>no</td></tr>
  * </table>
  */
 public final class GladTopics {
@@ -32,6 +34,7 @@ public final class GladTopics {
   public static final String COMPLETED_CHUNKS = "completed-chunks";
   public static final String USER_MEMORY = "user-memory";
   public static final String CLUSTER_MEMORY = "cluster-memory";
+  public static final String CLUSTER_ASSIGNMENTS = "cluster-assignments";
 
   private static final Serde<String> STRING = Serdes.String();
 
@@ -41,6 +44,7 @@ public final class GladTopics {
   private final Topic<String, CompletedChunk> completedChunks;
   private final Topic<String, UserMemory> userMemory;
   private final Topic<Integer, ClusterMemory> clusterMemory;
+  private final Topic<Integer, ClusterAssignment> clusterAssignments;
 
   private GladTopics(String prefix) {
     this.prefix = prefix;
@@ -53,6 +57,9 @@ public final class GladTopics {
     this.userMemory = new Topic<>(prefix + USER_MEMORY, STRING, serde(UserMemory.class), true);
     this.clusterMemory =
         new Topic<>(prefix + CLUSTER_MEMORY, Serdes.Integer(), serde(ClusterMemory.class), true);
+    this.clusterAssignments =
+        new Topic<>(
+            prefix + CLUSTER_ASSIGNMENTS, Serdes.Integer(), serde(ClusterAssignment.class), false);
   }
 
   /** The default deployment's topics ({@value #DEFAULT_PREFIX}...). */
@@ -101,9 +108,14 @@ public final class GladTopics {
     return clusterMemory;
   }
 
+  public Topic<Integer, ClusterAssignment> clusterAssignments() {
+    return clusterAssignments;
+  }
+
   /** Every topic, for creating them up front. */
   public List<Topic<?, ?>> all() {
-    return List.of(interactions, deadLetters, completedChunks, userMemory, clusterMemory);
+    return List.of(
+        interactions, deadLetters, completedChunks, userMemory, clusterMemory, clusterAssignments);
   }
 
   @Override

@@ -25,7 +25,8 @@ class GladTopicsTest {
     assertTrue(topics.userMemory().compacted());
     assertTrue(topics.clusterMemory().compacted());
     assertFalse(topics.interactions().compacted());
-    assertEquals(5, topics.all().size());
+    assertEquals("glad.cluster-assignments", topics.clusterAssignments().name());
+    assertEquals(6, topics.all().size());
   }
 
   @Test

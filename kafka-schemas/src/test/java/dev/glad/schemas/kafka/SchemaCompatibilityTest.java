@@ -3,6 +3,7 @@ package dev.glad.schemas.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
@@ -31,7 +32,8 @@ class SchemaCompatibilityTest {
         DeadLetter.class,
         CompletedChunk.class,
         UserMemory.class,
-        ClusterMemory.class);
+        ClusterMemory.class,
+        ClusterAssignment.class);
   }
 
   @ParameterizedTest

@@ -1,0 +1,96 @@
+package dev.glad.flink.memory;
+
+import dev.glad.schemas.ClusterMemory;
+
+/**
+ * A task's view of every cluster node: centroids, sizes and h_CE^1, starting from the artifact and
+ * moved forward by {@link ClusterMemory} records that come back through the cluster-memory topic.
+ * Records of another model version, or older than what the table holds, are ignored.
+ */
+public final class ClusterTable {
+  private final String modelVersion;
+  private final float[][] centroids;
+  private final float[][] hidden;
+  private final long[] sizes;
+  private final long[] versions;
+
+  public ClusterTable(StreamingModel model) {
+    this.modelVersion = model.modelVersion();
+    int k = model.clusterCount();
+    this.centroids = new float[k][];
+    this.hidden = new float[k][];
+    this.sizes = new long[k];
+    this.versions = new long[k];
+    for (int j = 0; j < k; j++) {
+      StreamingModel.ClusterNode node = model.initialCluster(j);
+      centroids[j] = node.centroid();
+      hidden[j] = node.hidden();
+      sizes[j] = node.size();
+      versions[j] = -1; // any update record is newer than the artifact
+    }
+  }
+
+  /**
+   * Applies an update if it is for this model and newer than what the table holds.
+   *
+   * @return whether the table changed
+   * @throws IllegalArgumentException for a cluster id outside the model
+   */
+  public boolean apply(ClusterMemory update) {
+    if (!modelVersion.equals(update.getModelVersion())) {
+      return false;
+    }
+    int j = update.getClusterId();
+    if (j < 0 || j >= centroids.length) {
+      throw new IllegalArgumentException(
+          "cluster id " + j + " outside the model's " + centroids.length + " clusters");
+    }
+    if (update.getVersion() <= versions[j]) {
+      return false;
+    }
+    centroids[j] = Vectors.toArray(update.getCentroid());
+    hidden[j] = Vectors.toArray(update.getHCE1());
+    sizes[j] = update.getSize();
+    versions[j] = update.getVersion();
+    return true;
+  }
+
+  public int size() {
+    return centroids.length;
+  }
+
+  /** All centroids; the array is the table's own, not a copy: do not modify. */
+  public float[][] centroids() {
+    return centroids;
+  }
+
+  public float[] centroid(int j) {
+    return centroids[j];
+  }
+
+  public float[] hidden(int j) {
+    return hidden[j];
+  }
+
+  public long clusterSize(int j) {
+    return sizes[j];
+  }
+
+  /** Centroids of the given clusters, in order. */
+  public float[][] centroidsOf(int[] clusterIds) {
+    float[][] out = new float[clusterIds.length][];
+    for (int i = 0; i < clusterIds.length; i++) {
+      out[i] = centroids[clusterIds[i]];
+    }
+    return out;
+  }
+
+  /** h_CE^1 of the given clusters, in order. */
+  public float[][] hiddenOf(int[] clusterIds) {
+    float[][] out = new float[clusterIds.length][];
+    for (int i = 0; i < clusterIds.length; i++) {
+      out[i] = hidden[clusterIds[i]];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.glad.flink.memory;
+
+import dev.glad.flink.state.UserState;
+import dev.glad.schemas.ClusterEdge;
+import dev.glad.schemas.ClusterMemory;
+import dev.glad.schemas.UserMemory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The user nodes of the graph memory, keyed by user id: each encoded chunk adds an edge (or
+ * weight) to its cluster, updates h_U^0, and the user's refreshed {@link UserMemory} is emitted.
+ * Cluster-side changes leave through {@link #CLUSTER_DELTAS} when cluster updates are on.
+ *
+ * <p>Keyed state {@code user-memory} ({@link UserState}, Avro): no TTL, on purpose — it is the
+ * long-term memory itself. A user whose state was written by another model version starts afresh
+ * (its vectors are not comparable across models) and is counted in {@code userMemoriesReset}.
+ * Broadcast state {@code user-cluster-updates} holds the cluster updates this task has seen.
+ *
+ * <p>Metrics: {@code userMemoryUpdates}, {@code eventToEmitLatencyMs} (from the ingestion of the
+ * chunk's last event to the emission of the memory), {@code userMemoriesReset}.
+ */
+public final class UserMemoryFunction
+    extends KeyedBroadcastProcessFunction<String, EncodedChunk, ClusterMemory, UserMemory> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<ClusterDelta> CLUSTER_DELTAS =
+      new OutputTag<>("cluster-deltas") {};
+
+  public static final MapStateDescriptor<Integer, ClusterMemory> CLUSTER_UPDATES =
+      new MapStateDescriptor<>(
+          "user-cluster-updates", Types.INT, new AvroTypeInfo<>(ClusterMemory.class));
+
+  private final StreamingModel.Factory modelFactory;
+  private final boolean clusterUpdates;
+
+  private transient StreamingModel model;
+  private transient ClusterTable clusters;
+  private transient boolean clustersRestored;
+  private transient ValueState<UserState> userState;
+  private transient Counter updates;
+  private transient Counter resets;
+  private transient Histogram latency;
+
+  /**
+   * @param clusterUpdates whether to emit cluster deltas; when false the clusters stay as the
+   *     artifact holds them and every user's memory depends on their own chunks only
+   */
+  public UserMemoryFunction(StreamingModel.Factory modelFactory, boolean clusterUpdates) {
+    this.modelFactory = modelFactory;
+    this.clusterUpdates = clusterUpdates;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    model = modelFactory.open(List.of());
+    clusters = new ClusterTable(model);
+    userState =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("user-memory", new AvroTypeInfo<>(UserState.class)));
+    var metrics = getRuntimeContext().getMetricGroup();
+    updates = metrics.counter("userMemoryUpdates");
+    resets = metrics.counter("userMemoriesReset");
+    latency = metrics.histogram("eventToEmitLatencyMs", new DescriptiveStatisticsHistogram(10_000));
+  }
+
+  @Override
+  public void processBroadcastElement(ClusterMemory update, Context ctx, Collector<UserMemory> out)
+      throws Exception {
+    restoreClusters(ctx.getBroadcastState(CLUSTER_UPDATES));
+    if (clusters.apply(update)) {
+      ctx.getBroadcastState(CLUSTER_UPDATES).put(update.getClusterId(), update);
+    }
+  }
+
+  @Override
+  public void processElement(EncodedChunk chunk, ReadOnlyContext ctx, Collector<UserMemory> out)
+      throws Exception {
+    restoreClusters(ctx.getBroadcastState(CLUSTER_UPDATES));
+    UserState state = userState.value();
+    if (state != null && !state.getModelVersion().equals(model.modelVersion())) {
+      resets.inc();
+      state = null;
+    }
+    int[] ids = state == null ? new int[0] : toInts(state.getClusterIds());
+    int[] weights = state == null ? new int[0] : toInts(state.getEdgeWeights());
+    float[] hU0 = state == null ? null : Vectors.toArray(state.getHU0());
+    long chunksBefore = state == null ? 0 : state.getChunkCount();
+
+    UserMemoryUpdate update = UserMemoryUpdate.apply(model, ids, weights, hU0, chunksBefore, chunk);
+    float[] hU1 =
+        model.userHidden(
+            update.hU0(),
+            update.clusterIds(),
+            update.edgeWeights(),
+            clusters.centroidsOf(update.clusterIds()));
+    float[] longTerm =
+        model.userLongTerm(hU1, update.edgeWeights(), clusters.hiddenOf(update.clusterIds()));
+
+    long sequenceNumber = state == null ? 0 : state.getSequenceNumber() + 1;
+    long lastEventTime =
+        Math.max(state == null ? Long.MIN_VALUE : state.getLastEventTime(), chunk.lastEventTime);
+    UserState next =
+        UserState.newBuilder()
+            .setModelVersion(model.modelVersion())
+            .setChunkCount(chunksBefore + 1)
+            .setClusterIds(toList(update.clusterIds()))
+            .setEdgeWeights(toList(update.edgeWeights()))
+            .setHU0(Vectors.toList(update.hU0()))
+            .setShortTerm(Vectors.toList(chunk.embedding))
+            .setLastEventTime(lastEventTime)
+            .setSequenceNumber(sequenceNumber)
+            .build();
+    userState.update(next);
+
+    long now = ctx.currentProcessingTime();
+    out.collect(toRecord(ctx.getCurrentKey(), next, longTerm, now));
+    if (clusterUpdates) {
+      for (ClusterDelta delta : update.deltas()) {
+        ctx.output(CLUSTER_DELTAS, delta);
+      }
+    }
+    updates.inc();
+    if (chunk.lastIngestTime > 0) {
+      latency.update(Math.max(0, now - chunk.lastIngestTime));
+    }
+  }
+
+  private UserMemory toRecord(String userId, UserState state, float[] longTerm, long now) {
+    List<ClusterEdge> edges = new ArrayList<>(state.getClusterIds().size());
+    for (int i = 0; i < state.getClusterIds().size(); i++) {
+      edges.add(new ClusterEdge(state.getClusterIds().get(i), state.getEdgeWeights().get(i)));
+    }
+    return UserMemory.newBuilder()
+        .setUserId(userId)
+        .setModelVersion(state.getModelVersion())
+        .setEventTime(Instant.ofEpochMilli(state.getLastEventTime()))
+        .setUpdateTime(Instant.ofEpochMilli(now))
+        .setChunkCount(state.getChunkCount())
+        .setClusters(edges)
+        .setHU0(state.getHU0())
+        .setLongTerm(Vectors.toList(longTerm))
+        .setShortTerm(state.getShortTerm())
+        .setSequenceNumber(state.getSequenceNumber())
+        .build();
+  }
+
+  /** Broadcast state is not readable in open(): replay it into the table on first use. */
+  private void restoreClusters(ReadOnlyBroadcastState<Integer, ClusterMemory> restored)
+      throws Exception {
+    if (clustersRestored) {
+      return;
+    }
+    clustersRestored = true;
+    for (Map.Entry<Integer, ClusterMemory> e : restored.immutableEntries()) {
+      clusters.apply(e.getValue());
+    }
+  }
+
+  private static int[] toInts(List<Integer> values) {
+    int[] out = new int[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  private static List<Integer> toList(int[] values) {
+    List<Integer> out = new ArrayList<>(values.length);
+    for (int v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (model != null) {
+      model.close();
+    }
+    super.close();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.glad.flink.memory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The pure part of a user's memory update when one chunk joins it: new edges, new h_U^0, and the
+ * deltas every cluster the user is connected to must receive. Free of Flink, so the offline replay
+ * and the tests can run it directly.
+ *
+ * @param clusterIds the user's clusters after the update, ascending
+ * @param edgeWeights chunks of the user in each of those clusters
+ * @param hU0 the user's input after the update
+ * @param deltas changes to send to clusters (one per cluster whose user-side sum changes)
+ */
+public record UserMemoryUpdate(
+    int[] clusterIds, int[] edgeWeights, float[] hU0, List<ClusterDelta> deltas) {
+
+  /**
+   * @param clusterIds the user's clusters before, ascending (empty for a new user)
+   * @param edgeWeights their weights before
+   * @param hU0 the user's input before (null for a new user)
+   * @param chunksBefore complete chunks in the memory before
+   * @param chunk the encoded chunk joining the memory
+   */
+  public static UserMemoryUpdate apply(
+      StreamingModel model,
+      int[] clusterIds,
+      int[] edgeWeights,
+      float[] hU0,
+      long chunksBefore,
+      EncodedChunk chunk) {
+    float[] newHU0 = model.userInputAfterChunk(hU0, chunksBefore, chunk.embedding);
+    int position = Arrays.binarySearch(clusterIds, chunk.clusterId);
+    int[] ids;
+    int[] weights;
+    if (position >= 0) {
+      ids = clusterIds.clone();
+      weights = edgeWeights.clone();
+      weights[position]++;
+    } else {
+      int insertAt = -position - 1;
+      ids = insert(clusterIds, insertAt, chunk.clusterId);
+      weights = insert(edgeWeights, insertAt, 1);
+    }
+    List<ClusterDelta> deltas = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      int j = ids[i];
+      int oldPosition = Arrays.binarySearch(clusterIds, j);
+      int oldWeight = oldPosition >= 0 ? edgeWeights[oldPosition] : 0;
+      float[] oldInput = oldPosition >= 0 ? hU0 : null;
+      boolean joins = j == chunk.clusterId;
+      deltas.add(
+          new ClusterDelta(
+              j,
+              model.clusterUserSumDelta(oldInput, oldWeight, newHU0, weights[i]),
+              joins ? chunk.embedding : null,
+              joins ? chunk.clusterSizeSeen : 0,
+              chunk.userId,
+              chunk.sequenceNumber,
+              chunk.lastIngestTime));
+    }
+    return new UserMemoryUpdate(ids, weights, newHU0, deltas);
+  }
+
+  private static int[] insert(int[] values, int at, int value) {
+    int[] out = new int[values.length + 1];
+    System.arraycopy(values, 0, out, 0, at);
+    out[at] = value;
+    System.arraycopy(values, at, out, at + 1, values.length - at);
+    return out;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.glad.flink.memory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.glad.schemas.ClusterEdge;
+import dev.glad.schemas.ClusterMemory;
+import dev.glad.schemas.UserMemory;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class UserMemoryFunctionTest {
+
+  private static KeyedBroadcastOperatorTestHarness<String, EncodedChunk, ClusterMemory, UserMemory>
+      harness(boolean clusterUpdates) throws Exception {
+    var h =
+        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+            new UserMemoryFunction(ArithmeticModel.factory(), clusterUpdates),
+            (EncodedChunk c) -> c.userId,
+            Types.STRING,
+            UserMemoryFunction.CLUSTER_UPDATES);
+    return h;
+  }
+
+  @Test
+  void eachChunkAddsAnEdgeAndEmitsTheRefreshedMemory() throws Exception {
+    try (var h = harness(true)) {
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 1);
+      h.processElement(encoded("u", 1, new float[] {0, 1}, 1), 2);
+      h.processElement(encoded("u", 2, new float[] {1, 0}, 0), 3);
+
+      List<UserMemory> out = h.extractOutputValues();
+      assertEquals(3, out.size());
+      UserMemory last = out.get(2);
+      assertEquals(3L, last.getChunkCount());
+      assertEquals(2L, last.getSequenceNumber());
+      assertEquals(List.of(new ClusterEdge(0, 2), new ClusterEdge(1, 1)), last.getClusters());
+      // running mean of the three chunk embeddings
+      assertArrayEquals(new float[] {2f / 3, 1f / 3}, Vectors.toArray(last.getHU0()), 1e-6f);
+      assertArrayEquals(new float[] {1, 0}, Vectors.toArray(last.getShortTerm()), 0f);
+      // hU1 = hU0 + c0 + c1; longTerm = hU1 + hidden0 + hidden1 (hidden = centroid initially)
+      assertArrayEquals(
+          new float[] {2f / 3 + 2, 1f / 3 + 2}, Vectors.toArray(last.getLongTerm()), 1e-6f);
+      assertEquals("arith-1", last.getModelVersion());
+      assertEquals(0L, out.get(0).getSequenceNumber());
+    }
+  }
+
+  @Test
+  void deltasGoToEveryClusterOfTheUserAndCarryTheChunkToItsCluster() throws Exception {
+    try (var h = harness(true)) {
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 1);
+      h.processElement(encoded("u", 1, new float[] {0, 1}, 1), 2);
+
+      List<ClusterDelta> deltas = deltas(h);
+      assertEquals(3, deltas.size());
+      // first chunk: cluster 0 gains the user with hU0 = (1,0)
+      assertEquals(0, deltas.get(0).clusterId);
+      assertArrayEquals(new float[] {1, 0}, deltas.get(0).userSumDelta, 0f);
+      assertArrayEquals(new float[] {1, 0}, deltas.get(0).chunkEmbedding, 0f);
+      // second chunk: hU0 becomes (0.5, 0.5): cluster 0 sees the change, cluster 1 the new user
+      assertEquals(0, deltas.get(1).clusterId);
+      assertArrayEquals(new float[] {-0.5f, 0.5f}, deltas.get(1).userSumDelta, 1e-6f);
+      assertEquals(null, deltas.get(1).chunkEmbedding);
+      assertEquals(1, deltas.get(2).clusterId);
+      assertArrayEquals(new float[] {0.5f, 0.5f}, deltas.get(2).userSumDelta, 1e-6f);
+      assertArrayEquals(new float[] {0, 1}, deltas.get(2).chunkEmbedding, 0f);
+    }
+  }
+
+  @Test
+  void withClusterUpdatesOffNoDeltasLeave() throws Exception {
+    try (var h = harness(false)) {
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 1);
+      assertEquals(1, h.extractOutputValues().size());
+      assertEquals(List.of(), deltas(h));
+    }
+  }
+
+  @Test
+  void broadcastClusterUpdatesChangeTheLongTermVector() throws Exception {
+    try (var h = harness(true)) {
+      h.processBroadcastElement(
+          ChunkEncoderOperatorTest.update(0, new float[] {2, 0}, 11, 1), 1);
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 2);
+
+      UserMemory out = h.extractOutputValues().get(0);
+      // hU1 = (1,0) + (2,0); longTerm = hU1 + hidden (2,0)
+      assertArrayEquals(new float[] {5, 0}, Vectors.toArray(out.getLongTerm()), 1e-6f);
+    }
+  }
+
+  private static List<ClusterDelta> deltas(
+      KeyedBroadcastOperatorTestHarness<String, EncodedChunk, ClusterMemory, UserMemory> h) {
+    ConcurrentLinkedQueue<StreamRecord<ClusterDelta>> side =
+        h.getSideOutput(UserMemoryFunction.CLUSTER_DELTAS);
+    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  static EncodedChunk encoded(String user, long seq, float[] s, int cluster) {
+    return new EncodedChunk(user, seq, s, cluster, 10, 1, 2, 0);
+  }
+}
