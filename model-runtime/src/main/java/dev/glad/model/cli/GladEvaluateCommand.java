@@ -57,6 +57,7 @@ final class GladEvaluateCommand {
           "  --segments                         gains by history-length segment (Table 2)",
           "  --gate-png FILE                    histogram of gate values g (Fig. 3a)",
           "  --json FILE                        write all numbers as JSON",
+          "  --max-users N                      evaluate a seeded random subset of N users (0 = all)",
           "  --seed N, --batch N, --device D, --threads N, --format F  as for Bert4Rec");
 
   private static final Set<String> FLAGS =
@@ -72,7 +73,8 @@ final class GladEvaluateCommand {
           "device",
           "threads",
           "compare",
-          "gate-png");
+          "gate-png",
+          "max-users");
   private static final Set<String> SWITCHES = Set.of("segments", "baselines");
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -117,7 +119,7 @@ final class GladEvaluateCommand {
     GladConfig config = GladArtifact.readConfig(artifact);
     UserSequences sequences = InteractionFileReader.read(data, format);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(sequences, artifact.vocabulary());
-    Evaluator evaluator = new Evaluator(split, target, seed, batch, 0);
+    Evaluator evaluator = new Evaluator(split, target, seed, batch, flags.integer("max-users", 0));
     out.printf(
         Locale.ROOT,
         "GLAD %s model %s (c = %d, K = %d), %s split of %s: %d users%n",

@@ -48,6 +48,7 @@ final class GladTrainCommand {
           "  --decay X               sequential k-means step floor, 0 = MacQueen (0)",
           "  --kmeans-iterations N   Lloyd iterations after k-means++ (15)",
           "  --aux-weight X          GCA: weight of the target-free layer-2 loss (0.5)",
+          "  --attentive-layer L     GCA: read (eq. 5 as printed) or sage (sage)",
           "  --no-item-bias          score h.h_T without the encoder's output bias (paper eq. 4)",
           "  --epochs N              epochs (10)",
           "  --batch N               examples per step (256)",
@@ -81,6 +82,7 @@ final class GladTrainCommand {
           "decay",
           "kmeans-iterations",
           "aux-weight",
+          "attentive-layer",
           "epochs",
           "batch",
           "lr",
@@ -142,6 +144,8 @@ final class GladTrainCommand {
             .optKmeansIterations(flags.integer("kmeans-iterations", 15))
             .optAuxiliaryLossWeight(flags.number("aux-weight", 0.5f))
             .optItemBias(!flags.has("no-item-bias"))
+            .optAttentiveLayer(
+                GladOptions.AttentiveLayer.parse(flags.string("attentive-layer", "sage")))
             .build();
     Phase2Config training =
         Phase2Config.builder()

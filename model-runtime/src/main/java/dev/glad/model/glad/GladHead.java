@@ -12,6 +12,7 @@ import dev.glad.model.memory.GladArtifact;
 import dev.glad.model.memory.GladConfig;
 import dev.glad.model.memory.GladOptions.Aggregation;
 import dev.glad.model.memory.GladOptions.AttentionNormalisation;
+import dev.glad.model.memory.GladOptions.AttentiveLayer;
 import dev.glad.model.memory.HeadWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -183,6 +184,7 @@ public final class GladHead {
    * @param z (B,e) short-term vectors
    * @param hasMemory (B,1) 1 for users with memory; the others score {@code z · h_T} (g = 1)
    * @param longTerm (B,e) target-free h_U^L (non-attentive variants), else null
+   * @param hU1 (B,e) h_U^1 (attentive variants with the SAGE layer), else ignored
    * @param clusterHidden (B,N,e) for the attentive read (attentive variants), else null
    * @param weights (B,N) edge weights (attentive variants), else null
    * @param items (B,C,e) candidate embeddings h_T
@@ -193,6 +195,7 @@ public final class GladHead {
       NDArray z,
       NDArray hasMemory,
       NDArray longTerm,
+      NDArray hU1,
       NDArray clusterHidden,
       NDArray weights,
       NDArray items,
@@ -210,6 +213,14 @@ public final class GladHead {
       meanGate = g.mean(new int[] {1}, true).broadcast(shortTermOnly.getShape());
     } else {
       NDArray read = attentiveRead(items, clusterHidden, weights); // (B,C,e)
+      if (config.options().attentiveLayer() == AttentiveLayer.SAGE) {
+        // σ(W [h_U^1 || read]) = σ(W_self h_U^1 + b + W_read read): the self part once per user
+        int e = config.hiddenSize();
+        NDArray w = get("userLayer2");
+        NDArray self = Linear.linear(hU1, w.get(":, 0:" + e), get("userLayer2Bias")).head();
+        NDArray neighbours = Linear.linear(read, w.get(":, " + e + ":")).head();
+        read = config.options().activation().apply(neighbours.add(self.expandDims(1)));
+      }
       NDArray g =
           Activation.sigmoid(
               shortGate.expandDims(1).add(Linear.linear(read, get("gateLongTerm")).head()));

@@ -152,6 +152,7 @@ public final class GladScorer implements Scorer {
                 zArray,
                 m[0],
                 attentive ? null : m[1],
+                m[4],
                 attentive ? m[2] : null,
                 attentive ? m[3] : null,
                 items,

@@ -50,7 +50,10 @@ final class MemoryTensors {
     };
   }
 
-  /** Serving inputs: {@code [hasMemory (B,1), longTerm (B,e), clusterHidden (B,N,e), weights]}. */
+  /**
+   * Serving inputs: {@code [hasMemory (B,1), longTerm (B,e), clusterHidden (B,N,e), weights (B,N),
+   * hU1 (B,e)]}.
+   */
   static NDArray[] fromMemories(List<UserMemory> memories, int e, NDManager manager) {
     int b = memories.size();
     int n = 1;
@@ -59,6 +62,7 @@ final class MemoryTensors {
     }
     float[] has = new float[b];
     float[] longTerm = new float[b * e];
+    float[] hU1 = new float[b * e];
     float[] hidden = new float[b * n * e];
     float[] weights = new float[b * n];
     for (int r = 0; r < b; r++) {
@@ -68,6 +72,7 @@ final class MemoryTensors {
       }
       has[r] = 1f;
       System.arraycopy(m.longTerm(), 0, longTerm, r * e, e);
+      System.arraycopy(m.hU1(), 0, hU1, r * e, e);
       for (int j = 0; j < m.clusterIds().length; j++) {
         System.arraycopy(m.clusterHidden()[j], 0, hidden, (r * n + j) * e, e);
         weights[r * n + j] = m.edgeWeights()[j];
@@ -77,7 +82,8 @@ final class MemoryTensors {
       manager.create(has, new Shape(b, 1)),
       manager.create(longTerm, new Shape(b, e)),
       manager.create(hidden, new Shape(b, n, e)),
-      manager.create(weights, new Shape(b, n))
+      manager.create(weights, new Shape(b, n)),
+      manager.create(hU1, new Shape(b, e))
     };
   }
 }

@@ -443,10 +443,11 @@ public final class Phase2Trainer {
           NDArray clusterHidden = head.clusterHidden(m[2], m[3], m[4]);
           NDArray hU1 = head.userHidden(m[1], m[2], m[5]);
           NDArray longTerm = head.userLongTerm(hU1, clusterHidden, m[5]);
-          NDArray targetFree = head.scores(z, m[0], longTerm, null, null, items, itemBiases).head();
+          NDArray targetFree =
+              head.scores(z, m[0], longTerm, null, null, null, items, itemBiases).head();
           if (variant.attentive()) {
             NDArray attentive =
-                head.scores(z, m[0], null, clusterHidden, m[5], items, itemBiases).head();
+                head.scores(z, m[0], null, hU1, clusterHidden, m[5], items, itemBiases).head();
             loss = crossEntropyOfFirst(attentive);
             if (options.auxiliaryLossWeight() > 0f) {
               loss = loss.add(crossEntropyOfFirst(targetFree).mul(options.auxiliaryLossWeight()));

@@ -23,7 +23,8 @@ import java.util.Map;
  *
  * <pre>
  * config.json  options.glad = {variant, clusterCount, activation, aggregation, attention,
- *              clusteringFactor, kmeansIterations, decay, auxiliaryLossWeight, itemBias};
+ *              clusteringFactor, kmeansIterations, decay, auxiliaryLossWeight, itemBias,
+ *              attentiveLayer};
  *              encoder.chunkSize is c
  * head.npz     the GNN and gate parameters ({@link HeadWeights#NAMES})
  * memory.npz   centroids (K,e), clusterSizes (K) int64, clusterUserSums (K,e),
@@ -98,6 +99,11 @@ public final class GladArtifact {
               .optDecay(glad.get("decay").getAsFloat())
               .optAuxiliaryLossWeight(glad.get("auxiliaryLossWeight").getAsFloat())
               .optItemBias(glad.get("itemBias").getAsBoolean())
+              // artifacts written before the option existed used the printed eq. 5
+              .optAttentiveLayer(
+                  glad.has("attentiveLayer")
+                      ? GladOptions.AttentiveLayer.parse(glad.get("attentiveLayer").getAsString())
+                      : GladOptions.AttentiveLayer.READ)
               .build();
       return new GladConfig(
           artifact.encoderConfig(),
@@ -123,6 +129,7 @@ public final class GladArtifact {
     glad.addProperty("decay", o.decay());
     glad.addProperty("auxiliaryLossWeight", o.auxiliaryLossWeight());
     glad.addProperty("itemBias", o.itemBias());
+    glad.addProperty("attentiveLayer", o.attentiveLayer().name().toLowerCase(Locale.ROOT));
     return glad;
   }
 

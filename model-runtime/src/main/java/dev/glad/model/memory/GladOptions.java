@@ -20,6 +20,10 @@ import java.util.Locale;
  *     attentive variant, so the vector the stream publishes ({@code h_U^L}) is trained too
  * @param itemBias whether scores add the encoder's output bias of the item ({@code s = h·h_T +
  *     b_T}); the paper's eq. 4 has no bias
+ * @param attentiveLayer the attentive final layer: eq. 5 as printed ({@code READ}: {@code h_UT = Σ
+ *     a_j h_CE_j^1}, the user's own node is dropped) or GraphSAGE with the attentive read as its
+ *     aggregator ({@code SAGE}: {@code h_UT = σ(W_U^1 [h_U^1 || Σ a_j h_CE_j^1])}, the same layer
+ *     as the target-free layer 2 with another aggregator)
  */
 public record GladOptions(
     HeadActivation activation,
@@ -29,7 +33,24 @@ public record GladOptions(
     int kmeansIterations,
     float decay,
     float auxiliaryLossWeight,
-    boolean itemBias) {
+    boolean itemBias,
+    AttentiveLayer attentiveLayer) {
+
+  /** The form of the attentive final layer. */
+  public enum AttentiveLayer {
+    READ,
+    SAGE;
+
+    /** Parses {@code read|sage}. */
+    public static AttentiveLayer parse(String value) {
+      try {
+        return valueOf(value.strip().toUpperCase(Locale.ROOT));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "attentive layer must be read or sage but was '" + value + "'");
+      }
+    }
+  }
 
   /** Neighbour aggregation of eq. 1–2. */
   public enum Aggregation {
@@ -74,6 +95,9 @@ public record GladOptions(
     if (attention == null) {
       throw new IllegalArgumentException("attention is required");
     }
+    if (attentiveLayer == null) {
+      throw new IllegalArgumentException("attentiveLayer is required");
+    }
     if (!(clusteringFactor >= 1.0) || Double.isInfinite(clusteringFactor)) {
       throw new IllegalArgumentException(
           "clusteringFactor must be a finite number >= 1 but was " + clusteringFactor);
@@ -102,6 +126,7 @@ public record GladOptions(
         .optActivation(HeadActivation.SIGMOID)
         .optAggregation(Aggregation.SUM)
         .optAttention(AttentionNormalisation.DOT)
+        .optAttentiveLayer(AttentiveLayer.READ)
         .optItemBias(false)
         .build();
   }
@@ -116,7 +141,8 @@ public record GladOptions(
         .optKmeansIterations(kmeansIterations)
         .optDecay(decay)
         .optAuxiliaryLossWeight(auxiliaryLossWeight)
-        .optItemBias(itemBias);
+        .optItemBias(itemBias)
+        .optAttentiveLayer(attentiveLayer);
   }
 
   /** Builder; every value has a default. */
@@ -129,8 +155,14 @@ public record GladOptions(
     private float decay = 0f;
     private float auxiliaryLossWeight = 0.5f;
     private boolean itemBias = true;
+    private AttentiveLayer attentiveLayer = AttentiveLayer.SAGE;
 
     private Builder() {}
+
+    public Builder optAttentiveLayer(AttentiveLayer v) {
+      attentiveLayer = v;
+      return this;
+    }
 
     public Builder optActivation(HeadActivation v) {
       activation = v;
@@ -182,7 +214,8 @@ public record GladOptions(
           kmeansIterations,
           decay,
           auxiliaryLossWeight,
-          itemBias);
+          itemBias,
+          attentiveLayer);
     }
   }
 }

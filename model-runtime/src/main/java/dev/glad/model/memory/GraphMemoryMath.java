@@ -183,6 +183,19 @@ public final class GraphMemoryMath {
     return out;
   }
 
+  /**
+   * The long-term vector for one target under the attentive variant: the read of eq. 5 itself
+   * ({@link GladOptions.AttentiveLayer#READ}) or {@code σ(W_U^1 [h_U^1 || read])} ({@code SAGE}).
+   */
+  public float[] attentiveLongTerm(
+      float[] hU1, float[] itemEmbedding, int[] edgeWeights, float[][] clusterHidden) {
+    float[] read = attentiveRead(itemEmbedding, edgeWeights, clusterHidden);
+    if (options.attentiveLayer() == GladOptions.AttentiveLayer.READ) {
+      return read;
+    }
+    return layer(weights.userLayer2(), weights.userLayer2Bias(), hU1, read);
+  }
+
   /** The coefficients {@code a_j} of {@link #attentiveRead}, one per neighbour. */
   public double[] attentionCoefficients(
       float[] itemEmbedding, int[] edgeWeights, float[][] clusterHidden) {
@@ -255,9 +268,10 @@ public final class GraphMemoryMath {
   }
 
   /**
-   * Scores an item for a user of {@code variant}: the long-term vector is the attentive read over
-   * {@code clusterHidden} (attentive variants) or {@code longTermOrNull}.
+   * Scores an item for a user of {@code variant}: the long-term vector is {@link
+   * #attentiveLongTerm} over {@code clusterHidden} (attentive variants) or {@code longTermOrNull}.
    *
+   * @param hU1 the user's h_U^1 (attentive variants; null without memory)
    * @param edgeWeights the user's edge weights (empty = no memory)
    * @param clusterHidden h_CE^1 of the user's clusters, aligned with {@code edgeWeights}
    * @param longTermOrNull the target-free h_U^L (non-attentive variants)
@@ -265,6 +279,7 @@ public final class GraphMemoryMath {
   public float scoreItem(
       GladVariant variant,
       float[] zU,
+      float[] hU1,
       int[] edgeWeights,
       float[][] clusterHidden,
       float[] longTermOrNull,
@@ -273,7 +288,9 @@ public final class GraphMemoryMath {
     float[] longTerm = null;
     if (variant.hasMemory() && edgeWeights.length > 0) {
       longTerm =
-          variant.attentive() ? attentiveRead(hT, edgeWeights, clusterHidden) : longTermOrNull;
+          variant.attentive()
+              ? attentiveLongTerm(hU1, hT, edgeWeights, clusterHidden)
+              : longTermOrNull;
     }
     return score(zU, longTerm, hT, itemBiases[itemIndex]);
   }

@@ -33,22 +33,26 @@ class GladHeadTest {
 
   @ParameterizedTest
   @CsvSource({
-    "TANH, MEAN, SOFTMAX, true",
-    "SIGMOID, SUM, DOT, false",
-    "RELU, SUM, SOFTMAX, true",
-    "IDENTITY, MEAN, DOT, true"
+    "TANH, MEAN, SOFTMAX, true, SAGE",
+    "SIGMOID, SUM, DOT, false, READ",
+    "RELU, SUM, SOFTMAX, true, READ",
+    "IDENTITY, MEAN, DOT, true, SAGE",
+    "IDENTITY, SUM, DOT, true, SAGE",
+    "IDENTITY, MEAN, DOT, true, READ"
   })
   void djlHeadEqualsPureMath(
       HeadActivation activation,
       Aggregation aggregation,
       AttentionNormalisation attention,
-      boolean itemBias) {
+      boolean itemBias,
+      GladOptions.AttentiveLayer attentiveLayer) {
     GladOptions options =
         GladOptions.builder()
             .optActivation(activation)
             .optAggregation(aggregation)
             .optAttention(attention)
             .optItemBias(itemBias)
+            .optAttentiveLayer(attentiveLayer)
             .build();
     SplittableRandom random = new SplittableRandom(11);
     float[][] table = gaussian(random, TOKENS, E, 0.5f);
@@ -78,8 +82,9 @@ class GladHeadTest {
         NDArray itemBiases = manager.create(bias).get(ids);
         NDArray scores =
             variant.attentive()
-                ? head.scores(zArray, m[0], null, clusterHidden, m[5], items, itemBiases).head()
-                : head.scores(zArray, m[0], longTerm, null, null, items, itemBiases).head();
+                ? head.scores(zArray, m[0], null, hU1, clusterHidden, m[5], items, itemBiases)
+                    .head()
+                : head.scores(zArray, m[0], longTerm, null, null, null, items, itemBiases).head();
         float[] djlScores = scores.toFloatArray();
         float[] djlLongTerm = longTerm.toFloatArray();
         long n = m[5].getShape().get(1);
@@ -88,6 +93,7 @@ class GladHeadTest {
           TrainingMemory.Neighbours v = views.get(r);
           float[][] hidden = new float[v == null ? 0 : v.clusterIds().length][];
           float[] javaLongTerm = null;
+          float[] hU1Java = null;
           if (v != null) {
             for (int j = 0; j < hidden.length; j++) {
               hidden[j] = math.clusterHidden(v.centroids()[j], v.userSums()[j], v.sizes()[j]);
@@ -95,8 +101,7 @@ class GladHeadTest {
                 assertEquals(hidden[j][d], djlClusterHidden[(int) ((r * n + j) * E + d)], TOL);
               }
             }
-            float[] hU1Java =
-                math.userHidden(v.hU0(), v.clusterIds(), v.edgeWeights(), v.centroids());
+            hU1Java = math.userHidden(v.hU0(), v.clusterIds(), v.edgeWeights(), v.centroids());
             javaLongTerm = math.userLongTerm(hU1Java, v.edgeWeights(), hidden);
             for (int d = 0; d < E; d++) {
               assertEquals(javaLongTerm[d], djlLongTerm[r * E + d], TOL);
@@ -107,6 +112,7 @@ class GladHeadTest {
                 math.scoreItem(
                     variant,
                     z[r],
+                    hU1Java,
                     v == null ? new int[0] : v.edgeWeights(),
                     hidden,
                     javaLongTerm,
