@@ -31,6 +31,7 @@ import dev.glad.model.memory.GraphMemoryMath;
 import dev.glad.model.memory.HeadWeights;
 import dev.glad.model.memory.OfflineMemoryBuilder;
 import dev.glad.model.train.AdamW;
+import dev.glad.model.train.ClozeTrainer;
 import dev.glad.model.train.CurvePoint;
 import dev.glad.model.train.LearningRateSchedule;
 import dev.glad.model.train.ProgressMeter;
@@ -468,11 +469,8 @@ public final class Phase2Trainer {
     return scores.logSoftmax(1).get(":, 0").mean().neg();
   }
 
-  /** A well-spread 64-bit seed from three numbers (SplitMix64 finaliser). */
+  /** The shared seed mixer of the trainers. */
   static long mix(long a, long b, long c) {
-    long z = a * 0x9E3779B97F4A7C15L + b * 0xC2B2AE3D27D4EB4FL + c * 0x165667B19E3779F9L;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return ClozeTrainer.mix(a, b, c);
   }
 }
