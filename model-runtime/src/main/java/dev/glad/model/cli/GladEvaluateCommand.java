@@ -55,6 +55,7 @@ final class GladEvaluateCommand {
           "  --negatives uniform|popularity|all protocol (default: all three)",
           "  --split test|validation            which held-out item (test)",
           "  --segments                         gains by history-length segment (Table 2)",
+          "  --footprint                        memory size at the test moment vs eq. 8-9",
           "  --gate-png FILE                    histogram of gate values g (Fig. 3a)",
           "  --json FILE                        write all numbers as JSON",
           "  --max-users N                      evaluate a seeded random subset of N users (0 = all)",
@@ -75,7 +76,7 @@ final class GladEvaluateCommand {
           "compare",
           "gate-png",
           "max-users");
-  private static final Set<String> SWITCHES = Set.of("segments", "baselines");
+  private static final Set<String> SWITCHES = Set.of("segments", "baselines", "footprint");
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -134,6 +135,7 @@ final class GladEvaluateCommand {
     Map<String, Map<NegativeProtocol, EvaluationResult>> results = new LinkedHashMap<>();
     Map<String, Map<NegativeProtocol, int[]>> ranks = new LinkedHashMap<>();
     List<float[]> gates = new ArrayList<>();
+    JsonObject footprintJson = new JsonObject();
     if (flags.has("compare")) {
       ModelArtifact bert = ModelArtifact.load(Path.of(flags.required("compare")));
       try (SequenceEncoder encoder = bert.openEncoder(Devices.resolve(device))) {
@@ -146,6 +148,9 @@ final class GladEvaluateCommand {
       try (GladModel model = GladModel.load(modelDir, device);
           NDManager manager = NDManager.newBaseManager(Device.cpu())) {
         GladScorer shortTerm = new GladScorer(model.encoder(), null, null, config, false);
+        if (flags.has("footprint")) {
+          footprintJson = footprint(model, split, target, out);
+        }
         evaluateAll("short-term", shortTerm, evaluator, split, protocols, results, ranks, out);
         GladHead head = GladHead.fromWeights(config, manager, model.math().weights());
         GladScorer glad =
@@ -237,6 +242,7 @@ final class GladEvaluateCommand {
       root.add("results", all);
       root.add("segments", segmentsJson);
       root.add("gate", gateJson);
+      root.add("footprint", footprintJson);
       Path file = Path.of(flags.required("json"));
       try {
         if (file.toAbsolutePath().getParent() != null) {
@@ -249,6 +255,69 @@ final class GladEvaluateCommand {
       out.println("Wrote " + file);
     }
     return 0;
+  }
+
+  /**
+   * The memory held at the test moment for every user (complete chunks of the input), in floats,
+   * against the paper's eq. 8: {@code N_seq * e / c_f + N_U * e}.
+   */
+  private static JsonObject footprint(
+      GladModel model, LeaveOneOutSplit split, LeaveOneOutSplit.Target target, PrintStream out) {
+    List<int[]> inputs = new ArrayList<>();
+    for (int u = 0; u < split.userCount(); u++) {
+      inputs.add(split.isEvaluable(u) ? split.input(u, target) : split.fullSequence(u));
+    }
+    long users = 0;
+    long chunks = 0;
+    long edges = 0;
+    for (int start = 0; start < inputs.size(); start += 2048) {
+      for (var m :
+          model
+              .memoryBuilder()
+              .buildAll(inputs.subList(start, Math.min(inputs.size(), start + 2048)))) {
+        if (m.hasMemory()) {
+          users++;
+          chunks += m.chunkCount();
+          edges += m.clusterIds().length;
+        }
+      }
+    }
+    int e = model.config().hiddenSize();
+    long k = model.clusterCount();
+    double cf = model.config().options().clusteringFactor();
+    // cluster side: centroid, user-sum and h_CE^1 rows plus a size; user side: h_U^0 plus
+    // (cluster id, weight) per edge
+    long clusterFloats = 3 * k * e + k;
+    long userFloats = users * e + 2 * edges;
+    double paper = chunks * e / cf + users * (double) e;
+    out.printf(
+        Locale.ROOT,
+        "%nMemory at the test moment: %d users with memory, %d chunks (l_seq = %.2f), %d edges"
+            + " (%.2f per user), K = %d%n  ours: %d cluster floats + %d user floats = %d"
+            + " (%.2f x N_U x e); paper eq. 8 with c_f = %.0f: %.0f (%.2f x N_U x e)%n",
+        users,
+        chunks,
+        chunks / (double) Math.max(1, users),
+        edges,
+        edges / (double) Math.max(1, users),
+        k,
+        clusterFloats,
+        userFloats,
+        clusterFloats + userFloats,
+        (clusterFloats + userFloats) / (double) Math.max(1, users * e),
+        cf,
+        paper,
+        paper / Math.max(1, users * e));
+    JsonObject json = new JsonObject();
+    json.addProperty("usersWithMemory", users);
+    json.addProperty("chunks", chunks);
+    json.addProperty("edges", edges);
+    json.addProperty("clusters", k);
+    json.addProperty("hiddenSize", e);
+    json.addProperty("clusterFloats", clusterFloats);
+    json.addProperty("userFloats", userFloats);
+    json.addProperty("paperEq8Floats", paper);
+    return json;
   }
 
   private static void evaluateAll(
