@@ -58,6 +58,7 @@ public final class ClozeTrainer {
   private final PrintStream out;
   private final double progressSeconds;
   private final List<int[]> windows = new ArrayList<>();
+  private long interruptAfterSteps = Long.MAX_VALUE;
 
   /**
    * @param checkpointDir where checkpoints go and are resumed from (null = no checkpoints)
@@ -92,6 +93,14 @@ public final class ClozeTrainer {
     if (windows.isEmpty()) {
       throw new IllegalArgumentException("no user has 2 or more training items");
     }
+  }
+
+  /**
+   * Simulates an interruption for tests: after this many steps of the next {@link #train} call, a
+   * checkpoint is written and training returns as if the process had been stopped.
+   */
+  void interruptAfterSteps(long steps) {
+    this.interruptAfterSteps = steps;
   }
 
   /** Training samples per epoch. */
@@ -157,6 +166,7 @@ public final class ClozeTrainer {
       ProgressMeter meter = new ProgressMeter(out, progressSeconds, System.nanoTime());
       Map<String, Parameter> parameters = model.parameters();
       boolean stop = false;
+      long stepsThisRun = 0;
       while (state.epoch < config.epochs() && !stop) {
         List<int[]> batches = planBatches(state.epoch);
         long epochStartNanos = System.nanoTime();
@@ -184,6 +194,17 @@ public final class ClozeTrainer {
             eta = Math.min(eta, config.timeLimitSeconds() - state.trainingSeconds);
           }
           meter.step(now, loss, state.epoch + 1, config.epochs(), b + 1, batches.size(), rate, eta);
+          if (++stepsThisRun >= interruptAfterSteps) {
+            Checkpoints.write(
+                checkpointDir, state, model.copyParameters(cpu), optimizer.state(cpu), best);
+            return new TrainingResult(
+                model,
+                List.copyOf(state.curve),
+                state.bestEpoch,
+                state.trainingSeconds,
+                0,
+                "interrupted");
+          }
           if (config.timeLimitSeconds() > 0 && state.trainingSeconds >= config.timeLimitSeconds()) {
             stopReason = "time limit of " + config.timeLimitSeconds() + " s reached";
             stop = true;
@@ -448,7 +469,7 @@ public final class ClozeTrainer {
   }
 
   /** A well-spread 64-bit seed from three numbers (SplitMix64 finaliser). */
-  static long mix(long a, long b, long c) {
+  public static long mix(long a, long b, long c) {
     long z = a * 0x9E3779B97F4A7C15L + b * 0xC2B2AE3D27D4EB4FL + c * 0x165667B19E3779F9L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
