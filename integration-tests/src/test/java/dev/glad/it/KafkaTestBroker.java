@@ -56,6 +56,41 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     return topics;
   }
 
+  /**
+   * End offsets once no transaction is open: a job that has finished has committed its last
+   * transactions, but the broker writes the commit markers asynchronously, so for a moment the
+   * last stable offset (what read_committed can reach) still stops before them.
+   */
+  private java.util.Map<TopicPartition, Long> settledEndOffsets(
+      KafkaConsumer<byte[], byte[]> committed,
+      List<TopicPartition> partitions,
+      long deadline,
+      String topic,
+      Duration timeout) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> uncommitted =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      while (true) {
+        var stable = committed.endOffsets(partitions);
+        if (stable.equals(uncommitted.endOffsets(partitions))) {
+          return stable;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "a transaction on " + topic + " stayed open for " + timeout + ": " + stable);
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted", e);
+        }
+      }
+    }
+  }
+
   /** Sends records keyed by user id and waits until they are acknowledged. */
   public <V> void send(
       Topic<String, V> topic, List<V> values, java.util.function.Function<V, String> key) {
@@ -93,6 +128,18 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
    * transaction is open.
    */
   public <K, V> List<V> readCommitted(Topic<K, V> topic, Duration timeout) {
+    return read(topic, timeout, true);
+  }
+
+  /**
+   * What is committed to {@code topic} at this moment, for a job that is still running (its
+   * transactions come and go, so there is no settled end to wait for).
+   */
+  public <K, V> List<V> readCommittedSoFar(Topic<K, V> topic) {
+    return read(topic, Duration.ofSeconds(30), false);
+  }
+
+  private <K, V> List<V> read(Topic<K, V> topic, Duration timeout, boolean settled) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -106,8 +153,11 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      var end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + timeout.toNanos();
+      var end =
+          settled
+              ? settledEndOffsets(consumer, partitions, deadline, topic.name(), timeout)
+              : consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError(

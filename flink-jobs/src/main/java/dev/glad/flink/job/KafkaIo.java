@@ -3,6 +3,7 @@ package dev.glad.flink.job;
 import dev.glad.flink.ingest.DecodedRecord;
 import dev.glad.flink.ingest.InteractionDeserializer;
 import dev.glad.flink.memory.ClusterFeedbackDeserializer;
+import dev.glad.flink.memory.GladStreamingModel;
 import dev.glad.flink.memory.StreamingModel;
 import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
@@ -38,11 +39,7 @@ public final class KafkaIo {
         settings,
         settings.modelDir() == null
             ? null
-            : pendingArtifactFactory(settings));
-  }
-
-  private static StreamingModel.Factory pendingArtifactFactory(GladJobSettings settings) {
-    throw new UnsupportedOperationException("TODO(dev): artifact model factory");
+            : new GladStreamingModel.Factory(settings.modelDir(), settings.device()));
   }
 
   /** The job with a given model ({@code null}: the chunking stage only). */

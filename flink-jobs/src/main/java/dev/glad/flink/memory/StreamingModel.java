@@ -71,7 +71,11 @@ public interface StreamingModel extends AutoCloseable {
      */
     StreamingModel open(List<String> gpuIndicesOfTask);
 
-    /** Checks the model before the job is submitted, failing with a clear message. */
-    void validate();
+    /**
+     * Checks the model before the job is submitted, failing with a clear message.
+     *
+     * @param jobChunkSize the job's chunk size c, which must be the model's
+     */
+    void validate(int jobChunkSize);
   }
 }

@@ -26,7 +26,7 @@ final class ArithmeticModel implements StreamingModel {
       }
 
       @Override
-      public void validate() {}
+      public void validate(int jobChunkSize) {}
     };
   }
 

@@ -1,0 +1,192 @@
+package dev.glad.flink.memory;
+
+import dev.glad.model.encoder.DeviceChoice;
+import dev.glad.model.memory.ClusterState;
+import dev.glad.model.memory.GladModel;
+import dev.glad.model.memory.GraphMemoryMath;
+import ai.djl.engine.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production {@link StreamingModel}: model-runtime's {@link GladModel} loaded from an artifact
+ * directory, so the stream runs exactly the trained and evaluated equations.
+ */
+public final class GladStreamingModel implements StreamingModel {
+  private static final Logger LOG = LoggerFactory.getLogger(GladStreamingModel.class);
+
+  private final GladModel model;
+  private final GraphMemoryMath math;
+  private final ClusterState clusters;
+  private final String device;
+
+  private GladStreamingModel(GladModel model, String device) {
+    this.model = model;
+    this.math = model.math();
+    this.clusters = model.initialClusters();
+    this.device = device;
+  }
+
+  @Override
+  public String modelVersion() {
+    return model.modelVersion();
+  }
+
+  @Override
+  public String device() {
+    return device;
+  }
+
+  @Override
+  public int dimension() {
+    return model.config().hiddenSize();
+  }
+
+  @Override
+  public int clusterCount() {
+    return model.clusterCount();
+  }
+
+  @Override
+  public float[][] encode(List<List<String>> chunks) {
+    int[][] rows = new int[chunks.size()][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = model.vocabulary().indicesOf(chunks.get(i));
+    }
+    return model.encoder().encodeBatch(rows);
+  }
+
+  @Override
+  public long unknownItems() {
+    return model.vocabulary().unknownLookups();
+  }
+
+  @Override
+  public int[] nearestClusters(float[][] embeddings, float[][] centroids) {
+    return math.nearestClusters(embeddings, centroids);
+  }
+
+  @Override
+  public float[] userInputAfterChunk(float[] hU0, long chunksBefore, float[] chunkEmbedding) {
+    return math.userInputAfterChunk(hU0, chunksBefore, chunkEmbedding);
+  }
+
+  @Override
+  public float[] centroidAfterChunk(float[] centroid, long sizeBefore, float[] chunkEmbedding) {
+    return math.centroidAfterChunk(centroid, sizeBefore, chunkEmbedding);
+  }
+
+  @Override
+  public float[] clusterUserSumDelta(float[] oldHU0, int oldWeight, float[] newHU0, int newWeight) {
+    return math.clusterUserSumDelta(oldHU0, oldWeight, newHU0, newWeight);
+  }
+
+  @Override
+  public float[] clusterHidden(float[] centroid, float[] userSum, long size) {
+    return math.clusterHidden(centroid, userSum, size);
+  }
+
+  @Override
+  public float[] userHidden(float[] hU0, int[] clusterIds, int[] edgeWeights, float[][] centroids) {
+    return math.userHidden(hU0, clusterIds, edgeWeights, centroids);
+  }
+
+  @Override
+  public float[] userLongTerm(float[] hU1, int[] edgeWeights, float[][] clusterHidden) {
+    return math.userLongTerm(hU1, edgeWeights, clusterHidden);
+  }
+
+  @Override
+  public ClusterNode initialCluster(int id) {
+    return new ClusterNode(
+        clusters.centroids()[id].clone(),
+        clusters.sizes()[id],
+        clusters.userSums()[id].clone(),
+        clusters.hidden()[id].clone());
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  /** Opens the artifact at {@code directory} on each task, on the device the task gets. */
+  public static final class Factory implements StreamingModel.Factory {
+    private static final long serialVersionUID = 1L;
+
+    private final String directory;
+    private final String device;
+    private String modelVersion;
+
+    public Factory(String directory, String device) {
+      this.directory = directory;
+      this.device = device;
+    }
+
+    /**
+     * Verifies the artifact on the client when the client can see it (the MiniCluster, or a
+     * shared file system); otherwise the TaskManagers verify it when they open it.
+     */
+    @Override
+    public void validate(int jobChunkSize) {
+      Path dir = Path.of(directory);
+      if (!Files.isDirectory(dir)) {
+        LOG.warn(
+            "model artifact {} is not visible on the client; the TaskManagers will verify it",
+            directory);
+        return;
+      }
+      try (GladModel probe = GladModel.load(dir, "cpu")) {
+        modelVersion = probe.modelVersion();
+        int c = probe.config().chunkSize();
+        if (c != jobChunkSize) {
+          throw new IllegalArgumentException(
+              "chunk-size "
+                  + jobChunkSize
+                  + " of the job differs from the model's c = "
+                  + c
+                  + " ("
+                  + directory
+                  + "): set --chunk-size "
+                  + c);
+        }
+      }
+    }
+
+    @Override
+    public StreamingModel open(List<String> gpuIndicesOfTask) {
+      DeviceChoice choice =
+          TaskDevice.choose(device, gpuIndicesOfTask, Engine.getInstance().getGpuCount());
+      choice
+          .fallbackReason()
+          .ifPresent(reason -> LOG.warn("encoder falls back to the CPU: {}", reason));
+      GladModel model;
+      try {
+        model = GladModel.load(Path.of(directory), choice.describe());
+      } catch (RuntimeException e) {
+        // a broken artifact stays broken: fail the job now instead of restarting into it
+        throw new SuppressRestartsException(
+            new IllegalStateException("cannot load the model artifact " + directory, e));
+      }
+      if (modelVersion != null && !model.modelVersion().equals(modelVersion)) {
+        String found = model.modelVersion();
+        model.close();
+        throw new SuppressRestartsException(
+            new IllegalStateException(
+                "model artifact "
+                    + directory
+                    + " is version "
+                    + found
+                    + " on this TaskManager, but "
+                    + modelVersion
+                    + " when the job was built"));
+      }
+      LOG.info("model {} loaded from {} on {}", model.modelVersion(), directory, choice.describe());
+      return new GladStreamingModel(model, choice.describe());
+    }
+  }
+}

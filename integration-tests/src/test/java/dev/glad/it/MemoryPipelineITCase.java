@@ -1,0 +1,382 @@
+package dev.glad.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.glad.flink.generator.SyntheticInteractions;
+import dev.glad.flink.job.GladJob;
+import dev.glad.flink.job.GladJobSettings;
+import dev.glad.flink.job.KafkaIo;
+import dev.glad.flink.memory.Vectors;
+import dev.glad.flink.replay.DatasetReplay;
+import dev.glad.model.data.UserSequences;
+import dev.glad.model.memory.GladModel;
+import dev.glad.model.memory.GraphMemoryMath;
+import dev.glad.model.memory.OfflineMemoryBuilder;
+import dev.glad.schemas.ClusterAssignment;
+import dev.glad.schemas.ClusterEdge;
+import dev.glad.schemas.ClusterMemory;
+import dev.glad.schemas.InteractionEvent;
+import dev.glad.schemas.UserMemory;
+import dev.glad.schemas.kafka.GladTopics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The whole flow with a small model trained in the test: interactions in, user and cluster memory
+ * out, and the checks that the stream computes GLAD — the same memory as the offline model code.
+ */
+class MemoryPipelineITCase {
+  private static final float TOLERANCE = 1e-4f;
+
+  @RegisterExtension static final KafkaTestBroker KAFKA = new KafkaTestBroker();
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  private static Path model;
+  private static UserSequences data;
+
+  @BeforeAll
+  static void trainModelAndMakeData() {
+    model = TestModels.tiny();
+    // users of the model's generator, with history the model was not trained on
+    SyntheticInteractions generator =
+        new SyntheticInteractions(TestModels.TINY.generatorSettings(0).withUsers(60));
+    Map<String, List<String>> byUser = new LinkedHashMap<>();
+    for (InteractionEvent e : generator.next(1_800)) {
+      byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e.getItemId());
+    }
+    data = new UserSequences(List.copyOf(byUser.keySet()), List.copyOf(byUser.values()));
+  }
+
+  @ParameterizedTest(name = "parallelism {0}")
+  @ValueSource(ints = {1, 2})
+  void withFrozenClustersTheStreamEqualsTheOfflineModelCode(int parallelism) throws Exception {
+    // Given a dataset replayed into Kafka
+    GladTopics topics = KAFKA.freshTopics();
+    List<InteractionEvent> events = DatasetReplay.events(data, startOfReplay(), 1_000);
+    KAFKA.send(topics.interactions(), events, InteractionEvent::getUserId);
+
+    // When the job reads it with cluster updates off
+    run(settings(topics, parallelism).clusterUpdates(false).build());
+
+    // Then nothing was rejected, and every user's last memory equals the offline builder's
+    assertThat(KAFKA.readCommitted(topics.deadLetters(), readTimeout())).isEmpty();
+    Map<String, UserMemory> streamed = lastPerUser(KAFKA.readCommitted(topics.userMemory(), readTimeout()));
+    try (GladModel offline = GladModel.load(model, "cpu")) {
+      OfflineMemoryBuilder builder = offline.memoryBuilder();
+      int c = offline.config().chunkSize();
+      int usersWithMemory = 0;
+      for (int u = 0; u < data.userCount(); u++) {
+        List<String> items = data.items(u);
+        UserMemory actual = streamed.get(data.userId(u));
+        if (items.size() < c) {
+          assertThat(actual).as(data.userId(u)).isNull();
+          continue;
+        }
+        usersWithMemory++;
+        var expected = builder.build(offline.vocabulary().indicesOf(items));
+        assertThat(actual).as(data.userId(u)).isNotNull();
+        assertThat(actual.getChunkCount()).isEqualTo(expected.chunkCount());
+        assertThat(actual.getSequenceNumber()).isEqualTo(expected.chunkCount() - 1);
+        assertThat(actual.getClusters().stream().map(ClusterEdge::getClusterId))
+            .containsExactly(box(expected.clusterIds()));
+        assertThat(actual.getClusters().stream().map(ClusterEdge::getWeight))
+            .containsExactly(box(expected.edgeWeights()));
+        assertClose(Vectors.toArray(actual.getHU0()), expected.hU0(), "hU0 of " + data.userId(u));
+        assertClose(
+            Vectors.toArray(actual.getLongTerm()), expected.longTerm(), "long-term of " + data.userId(u));
+        assertClose(
+            Vectors.toArray(actual.getShortTerm()), expected.zU(), "z_U of " + data.userId(u));
+        assertThat(actual.getModelVersion()).isEqualTo(offline.modelVersion());
+      }
+      assertThat(usersWithMemory).isGreaterThan(30);
+      assertThat(streamed).hasSize(usersWithMemory);
+    }
+  }
+
+  @Test
+  void everyChunkUpdatesItsUserOnceAndTheCentroidsFollowSequentialKMeans() throws Exception {
+    // Given the dataset, with cluster updates on and every k-means step audited
+    GladTopics topics = KAFKA.freshTopics();
+    List<InteractionEvent> events = DatasetReplay.events(data, startOfReplay(), 1_000);
+    KAFKA.send(topics.interactions(), events, InteractionEvent::getUserId);
+
+    run(settings(topics, 2).clusterUpdates(true).emitClusterAssignments(true).build());
+
+    // Then each complete chunk produced exactly one user-memory update, numbered 0..n-1 per user
+    List<UserMemory> updates = KAFKA.readCommitted(topics.userMemory(), readTimeout());
+    try (GladModel offline = GladModel.load(model, "cpu")) {
+      int c = offline.config().chunkSize();
+      long chunks = 0;
+      for (int u = 0; u < data.userCount(); u++) {
+        chunks += data.items(u).size() / c;
+      }
+      assertThat(updates).hasSize((int) chunks);
+      Map<String, List<Long>> sequenceNumbers =
+          updates.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      UserMemory::getUserId,
+                      Collectors.mapping(UserMemory::getSequenceNumber, Collectors.toList())));
+      sequenceNumbers.forEach(
+          (user, seqs) ->
+              assertThat(seqs.stream().sorted().toList())
+                  .as(user)
+                  .isEqualTo(
+                      java.util.stream.LongStream.range(0, seqs.size()).boxed().toList()));
+
+      // and the final centroids equal sequential k-means over the chunk embeddings, replayed
+      // offline in the order the stream applied them
+      List<ClusterAssignment> steps = KAFKA.readCommitted(topics.clusterAssignments(), readTimeout());
+      assertThat(steps).hasSize((int) chunks);
+      Map<Integer, ClusterMemory> finals = lastPerCluster(KAFKA.readCommitted(topics.clusterMemory(), readTimeout()));
+      GraphMemoryMath math = offline.math();
+      Map<Integer, List<ClusterAssignment>> byCluster =
+          steps.stream().collect(Collectors.groupingBy(ClusterAssignment::getClusterId));
+      assertThat(byCluster.keySet()).isEqualTo(finals.keySet());
+      for (var entry : byCluster.entrySet()) {
+        int j = entry.getKey();
+        List<ClusterAssignment> ordered =
+            entry.getValue().stream()
+                .sorted(Comparator.comparingLong(ClusterAssignment::getSizeAfter))
+                .toList();
+        float[] centroid = offline.initialCentroids()[j].clone();
+        long size = offline.initialClusterSizes()[j];
+        for (ClusterAssignment step : ordered) {
+          assertThat(step.getSizeAfter()).isEqualTo(size + 1);
+          centroid =
+              math.centroidAfterChunk(centroid, size, Vectors.toArray(step.getChunkEmbedding()));
+          size++;
+        }
+        ClusterMemory last = finals.get(j);
+        assertThat(last.getSize()).isEqualTo(size);
+        assertClose(Vectors.toArray(last.getCentroid()), centroid, "centroid of cluster " + j);
+      }
+    }
+  }
+
+  @Test
+  void clusterUpdatesReachTheEncoderWithinTheFeedbackBound() throws Exception {
+    // Given a running job with cluster updates on, checkpoints every 500 ms
+    GladTopics topics = KAFKA.freshTopics();
+    GladJobSettings settings =
+        settings(topics, 2)
+            .bounded(false)
+            .clusterUpdates(true)
+            .emitClusterAssignments(true)
+            .sourceIdleness(Duration.ofSeconds(1))
+            .build();
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(GladJob.flinkConfiguration(settings));
+    KafkaIo.job(settings).addTo(env);
+    var job = env.executeAsync("memory-feedback-it");
+    try {
+      int c = TestModels.TINY.chunkSize();
+      UserSequences first = prefixes(data, 0, 3 * c);
+      UserSequences second = prefixes(data, 3 * c, Integer.MAX_VALUE);
+      long start = startOfReplay();
+      List<InteractionEvent> batch1 = DatasetReplay.events(first, start, 1_000);
+      KAFKA.send(topics.interactions(), batch1, InteractionEvent::getUserId);
+      KAFKA.send(topics.interactions(), List.of(tick("tick-1", start + 10_000_000)), InteractionEvent::getUserId);
+      long chunks1 = chunksOf(first, c);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> running(job) && KAFKA.readCommittedSoFar(topics.clusterAssignments()).size() >= chunks1);
+      Map<Integer, Long> sizeAfterFirst = new LinkedHashMap<>();
+      for (ClusterAssignment a : KAFKA.readCommittedSoFar(topics.clusterAssignments())) {
+        sizeAfterFirst.merge(a.getClusterId(), a.getSizeAfter(), Math::max);
+      }
+
+      // When more chunks come after the documented bound (checkpoint interval + poll) has passed
+      Thread.sleep(500 + 500 + 2_000); // one checkpoint to commit, one poll, slack for this machine
+      List<InteractionEvent> batch2 =
+          DatasetReplay.events(second, start + 20_000_000, 1_000).stream()
+              .map(e -> InteractionEvent.newBuilder(e).setEventId("b2-" + e.getEventId()).build())
+              .toList();
+      KAFKA.send(topics.interactions(), batch2, InteractionEvent::getUserId);
+      KAFKA.send(topics.interactions(), List.of(tick("tick-2", start + 40_000_000)), InteractionEvent::getUserId);
+      long total = chunks1 + chunksOf(second, c);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                System.err.println("DBG total=" + total + " assignments=" + KAFKA.readCommittedSoFar(topics.clusterAssignments()).size()
+                    + " chunks=" + KAFKA.readCommittedSoFar(topics.completedChunks()).size()
+                    + " users=" + KAFKA.readCommittedSoFar(topics.userMemory()).size()
+                    + " dead=" + KAFKA.readCommittedSoFar(topics.deadLetters()).stream().limit(2).map(d -> d.getReason() + ":" + d.getDetail()).toList());
+                return running(job) && KAFKA.readCommittedSoFar(topics.clusterAssignments()).size() >= total;
+              });
+
+      // Then every assignment of the second batch saw every k-means step of the first
+      List<ClusterAssignment> steps = KAFKA.readCommittedSoFar(topics.clusterAssignments());
+      List<ClusterAssignment> later =
+          steps.stream().filter(a -> a.getSizeAfter() > sizeAfterFirst.getOrDefault(a.getClusterId(), 0L)).toList();
+      assertThat(later).isNotEmpty();
+      for (ClusterAssignment a : later) {
+        assertThat(a.getSizeSeenByEncoder())
+            .as("cluster %d step %d", a.getClusterId(), a.getSizeAfter())
+            .isGreaterThanOrEqualTo(sizeAfterFirst.getOrDefault(a.getClusterId(), 0L));
+      }
+      // (within a burst, assignments may miss the burst's own steps: that lag is the measured one)
+      long maxLag =
+          steps.stream().mapToLong(a -> a.getSizeAfter() - 1 - a.getSizeSeenByEncoder()).max().orElse(0);
+      System.out.println("cluster feedback: max k-means steps missed by an assignment = " + maxLag);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  @Test
+  void aCorruptArtifactFailsBeforeTheJobIsSubmitted(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path broken = tmp.resolve("model");
+    copy(model, broken);
+    Path params = Files.list(broken).filter(p -> p.toString().endsWith(".npz")).findFirst().orElseThrow();
+    byte[] bytes = Files.readAllBytes(params);
+    bytes[bytes.length / 2] ^= 0x5A;
+    Files.write(params, bytes);
+    GladTopics topics = KAFKA.freshTopics();
+
+    assertThatThrownBy(() -> KafkaIo.job(settings(topics, 1).modelDir(broken.toString()).build()))
+        .hasMessageContaining(params.getFileName().toString());
+  }
+
+  @Test
+  void aJobChunkSizeThatDiffersFromTheModelsIsRefused() {
+    GladTopics topics = KAFKA.freshTopics();
+    assertThatThrownBy(() -> KafkaIo.job(settings(topics, 1).chunkSize(7).build()))
+        .hasMessageContaining("chunk-size 7 of the job differs from the model's c = 5");
+  }
+
+  // ---- helpers
+
+  /** True while the job runs; fails the test at once when it has died. */
+  private static boolean running(org.apache.flink.core.execution.JobClient job) throws Exception {
+    var status = job.getJobStatus().get();
+    if (status.isGloballyTerminalState()) {
+      throw new AssertionError(
+          "the job ended: " + status + "; " + job.getJobExecutionResult().handle((r, e) -> e).get());
+    }
+    return true;
+  }
+
+  /** Items {@code from} (inclusive) to {@code to} (exclusive) of every user. */
+  private static UserSequences prefixes(UserSequences all, int from, int to) {
+    List<List<String>> items = new ArrayList<>();
+    for (int u = 0; u < all.userCount(); u++) {
+      List<String> mine = all.items(u);
+      items.add(mine.subList(Math.min(from, mine.size()), Math.min(to, mine.size())));
+    }
+    List<String> users = new ArrayList<>();
+    for (int u = 0; u < all.userCount(); u++) {
+      users.add(all.userId(u));
+    }
+    return new UserSequences(users, items);
+  }
+
+  private static long chunksOf(UserSequences d, int c) {
+    long n = 0;
+    for (int u = 0; u < d.userCount(); u++) {
+      n += d.items(u).size() / c;
+    }
+    return n;
+  }
+
+  /** An event of a user nobody else is, to move the watermark past everything before it. */
+  private static InteractionEvent tick(String id, long time) {
+    return Events.click(id, "clock", "i0", time);
+  }
+
+  private static long startOfReplay() {
+    return System.currentTimeMillis() - Duration.ofDays(1).toMillis();
+  }
+
+  private static Duration readTimeout() {
+    return Duration.ofSeconds(60);
+  }
+
+  private static GladJobSettings.Builder settings(GladTopics topics, int parallelism) {
+    return GladJobSettings.builder()
+        .bootstrapServers(KAFKA.bootstrapServers())
+        .topicPrefix(topics.prefix())
+        .modelDir(model.toString())
+        .device("cpu")
+        .chunkSize(TestModels.TINY.chunkSize())
+        .encoderBatchSize(16)
+        .maxOutOfOrderness(Duration.ofSeconds(1))
+        .startingOffsets(GladJobSettings.StartingOffsets.EARLIEST)
+        .bounded(true)
+        .checkpointInterval(Duration.ofMillis(500))
+        .restartAttempts(0)
+        .parallelism(parallelism)
+        .transactionTimeout(Duration.ofMinutes(1))
+        .transactionalIdPrefix("mem-" + topics.prefix() + parallelism);
+  }
+
+  private static void run(GladJobSettings settings) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(GladJob.flinkConfiguration(settings));
+    KafkaIo.job(settings).addTo(env);
+    env.execute("memory-it");
+  }
+
+  private static Map<String, UserMemory> lastPerUser(List<UserMemory> records) {
+    return records.stream()
+        .collect(
+            Collectors.toMap(
+                UserMemory::getUserId,
+                r -> r,
+                (a, b) -> a.getSequenceNumber() >= b.getSequenceNumber() ? a : b));
+  }
+
+  private static Map<Integer, ClusterMemory> lastPerCluster(List<ClusterMemory> records) {
+    return records.stream()
+        .collect(
+            Collectors.toMap(
+                ClusterMemory::getClusterId, r -> r, (a, b) -> a.getVersion() >= b.getVersion() ? a : b));
+  }
+
+  private static void assertClose(float[] actual, float[] expected, String what) {
+    assertThat(actual).as(what).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(Math.abs(actual[i] - expected[i]))
+          .as(what + "[" + i + "]: " + actual[i] + " vs " + expected[i])
+          .isLessThanOrEqualTo(TOLERANCE);
+    }
+  }
+
+  private static Integer[] box(int[] values) {
+    return java.util.Arrays.stream(values).boxed().toArray(Integer[]::new);
+  }
+
+  private static void copy(Path from, Path to) throws java.io.IOException {
+    Files.createDirectories(to);
+    try (var files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.glad.it;
+
+import dev.glad.flink.demo.DemoModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * A small GLAD model trained once per test JVM with the real trainer on the synthetic generator's
+ * history (planted interests), kept under {@code target/} so a rerun reuses it.
+ */
+final class TestModels {
+  static final DemoModel TINY = new DemoModel(120, 6_000, 16, 5, 3, 1, 1_500, 7);
+
+  private static Path trained;
+
+  private TestModels() {}
+
+  static synchronized Path tiny() {
+    if (trained == null) {
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      try {
+        trained =
+            TINY.trainOrReuse(
+                Path.of("target", "it-models").toAbsolutePath(),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "training the test model failed:\n" + log.toString(StandardCharsets.UTF_8), e);
+      }
+    }
+    return trained;
+  }
+}
