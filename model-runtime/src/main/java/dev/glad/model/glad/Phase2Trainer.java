@@ -145,8 +145,13 @@ public final class Phase2Trainer {
     }
     GladConfig gladConfig =
         new GladConfig(encoderConfig, variant, memory == null ? 0 : memory.clusterCount(), options);
+    int perEpoch =
+        config.maxExamplesPerEpoch() > 0
+            ? Math.min(config.maxExamplesPerEpoch(), examples.length)
+            : examples.length;
+    // the schedule spans the steps actually taken (capped epochs included)
     long totalSteps =
-        (long) config.epochs() * ((examples.length + config.batchSize() - 1) / config.batchSize());
+        (long) config.epochs() * ((perEpoch + config.batchSize() - 1) / config.batchSize());
     LearningRateSchedule schedule =
         new LearningRateSchedule(
             config.learningRate(),
