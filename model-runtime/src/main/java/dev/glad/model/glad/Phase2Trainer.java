@@ -209,32 +209,37 @@ public final class Phase2Trainer {
                 "loss became " + loss + " at step " + step + "; lower --lr");
           }
           float rate = schedule.rate(step);
-          // A non-finite gradient would turn every weight into NaN through the clip scale; such a
-          // step is dropped (and counted) instead.
-          float encoderNorm =
-              AdamW.clipGradients(
-                  encoderParameters, encoderOptimizer == null ? 0f : config.gradientClipNorm());
-          float headNorm =
-              head == null ? 0f : AdamW.clipGradients(headParameters, config.gradientClipNorm());
-          if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
-            skippedSteps++;
-            zeroGradients(encoderParameters);
-            zeroGradients(headParameters);
-            out.printf(
-                Locale.ROOT,
-                "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far)%n",
-                step,
-                encoderNorm,
-                headNorm,
-                skippedSteps);
-          } else {
-            if (encoderOptimizer != null) {
-              encoderOptimizer.update(encoderParameters, rate * config.encoderLearningRateScale());
-            } else {
+          // The optimiser's temporaries live in the parameters' managers: free them every step.
+          try (NDScope updateScope = new NDScope()) {
+            updateScope.suppressNotUsedWarning();
+            // A non-finite gradient would turn every weight into NaN through the clip scale; such a
+            // step is dropped (and counted) instead.
+            float encoderNorm =
+                AdamW.clipGradients(
+                    encoderParameters, encoderOptimizer == null ? 0f : config.gradientClipNorm());
+            float headNorm =
+                head == null ? 0f : AdamW.clipGradients(headParameters, config.gradientClipNorm());
+            if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
+              skippedSteps++;
               zeroGradients(encoderParameters);
-            }
-            if (headOptimizer != null) {
-              headOptimizer.update(headParameters, rate);
+              zeroGradients(headParameters);
+              out.printf(
+                  Locale.ROOT,
+                  "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far)%n",
+                  step,
+                  encoderNorm,
+                  headNorm,
+                  skippedSteps);
+            } else {
+              if (encoderOptimizer != null) {
+                encoderOptimizer.update(
+                    encoderParameters, rate * config.encoderLearningRateScale());
+              } else {
+                zeroGradients(encoderParameters);
+              }
+              if (headOptimizer != null) {
+                headOptimizer.update(headParameters, rate);
+              }
             }
           }
           step++;
