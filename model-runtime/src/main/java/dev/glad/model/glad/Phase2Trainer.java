@@ -65,6 +65,7 @@ public final class Phase2Trainer {
   private final PrintStream out;
   private final double progressSeconds;
   private final long[] examples;
+  private long skippedSteps;
 
   /**
    * @param encoder the phase-1 encoder; training changes it in place; the caller keeps ownership
@@ -189,7 +190,7 @@ public final class Phase2Trainer {
       double trainingSeconds = 0;
       long trainedExamples = 0;
       long step = 0;
-      long skippedSteps = 0;
+      skippedSteps = 0;
       ProgressMeter meter = new ProgressMeter(out, progressSeconds, System.nanoTime());
       boolean stop = false;
       for (int epoch = 0; epoch < config.epochs() && !stop; epoch++) {
@@ -203,44 +204,19 @@ public final class Phase2Trainer {
           int to = Math.min(order.length, from + config.batchSize());
           long[] batch = java.util.Arrays.copyOfRange(order, from, to);
           float loss =
-              trainStep(head, memory, batch, step, gladConfig, encoderParameters, headParameters);
+              trainStep(
+                  head,
+                  memory,
+                  batch,
+                  step,
+                  encoderParameters,
+                  headParameters,
+                  encoderOptimizer,
+                  headOptimizer,
+                  schedule.rate(step));
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException(
                 "loss became " + loss + " at step " + step + "; lower --lr");
-          }
-          float rate = schedule.rate(step);
-          // The optimiser's temporaries live in the parameters' managers: free them every step.
-          try (NDScope updateScope = new NDScope()) {
-            updateScope.suppressNotUsedWarning();
-            // A non-finite gradient would turn every weight into NaN through the clip scale; such a
-            // step is dropped (and counted) instead.
-            float encoderNorm =
-                AdamW.clipGradients(
-                    encoderParameters, encoderOptimizer == null ? 0f : config.gradientClipNorm());
-            float headNorm =
-                head == null ? 0f : AdamW.clipGradients(headParameters, config.gradientClipNorm());
-            if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
-              skippedSteps++;
-              zeroGradients(encoderParameters);
-              zeroGradients(headParameters);
-              out.printf(
-                  Locale.ROOT,
-                  "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far)%n",
-                  step,
-                  encoderNorm,
-                  headNorm,
-                  skippedSteps);
-            } else {
-              if (encoderOptimizer != null) {
-                encoderOptimizer.update(
-                    encoderParameters, rate * config.encoderLearningRateScale());
-              } else {
-                zeroGradients(encoderParameters);
-              }
-              if (headOptimizer != null) {
-                headOptimizer.update(headParameters, rate);
-              }
-            }
           }
           step++;
           lossSum += loss * batch.length;
@@ -394,14 +370,20 @@ public final class Phase2Trainer {
     }
   }
 
+  /**
+   * One step: forward, backward and the optimiser updates, all inside one NDScope so every
+   * temporary (the optimiser's too) is freed when it ends.
+   */
   private float trainStep(
       GladHead head,
       TrainingMemory memory,
       long[] batch,
       long step,
-      GladConfig gladConfig,
       Map<String, Parameter> encoderParameters,
-      Map<String, Parameter> headParameters) {
+      Map<String, Parameter> headParameters,
+      AdamW encoderOptimizer,
+      AdamW headOptimizer,
+      float rate) {
     Engine.getInstance().setRandomSeed((int) mix(config.seed(), step, 0));
     int b = batch.length;
     int c = encoderConfig.chunkSize();
@@ -470,7 +452,45 @@ public final class Phase2Trainer {
         collector.backward(loss);
         lossValue = loss.getFloat();
       }
+      update(encoderParameters, headParameters, encoderOptimizer, headOptimizer, rate, step);
       return lossValue;
+    }
+  }
+
+  private void update(
+      Map<String, Parameter> encoderParameters,
+      Map<String, Parameter> headParameters,
+      AdamW encoderOptimizer,
+      AdamW headOptimizer,
+      float rate,
+      long step) {
+    // A non-finite gradient would turn every weight into NaN through the clip scale; such a step
+    // is dropped (and counted) instead.
+    float encoderNorm =
+        AdamW.clipGradients(
+            encoderParameters, encoderOptimizer == null ? 0f : config.gradientClipNorm());
+    float headNorm =
+        headOptimizer == null ? 0f : AdamW.clipGradients(headParameters, config.gradientClipNorm());
+    if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
+      skippedSteps++;
+      zeroGradients(encoderParameters);
+      zeroGradients(headParameters);
+      out.printf(
+          Locale.ROOT,
+          "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far)%n",
+          step,
+          encoderNorm,
+          headNorm,
+          skippedSteps);
+      return;
+    }
+    if (encoderOptimizer != null) {
+      encoderOptimizer.update(encoderParameters, rate * config.encoderLearningRateScale());
+    } else {
+      zeroGradients(encoderParameters);
+    }
+    if (headOptimizer != null) {
+      headOptimizer.update(headParameters, rate);
     }
   }
 
