@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
@@ -364,9 +365,9 @@ public final class Phase2Trainer {
 
   private static void zeroGradients(Map<String, Parameter> parameters) {
     for (Parameter p : parameters.values()) {
-      NDArray gradient = p.getArray().getGradient();
-      // set, not multiply: NaN * 0 is NaN
-      gradient.set(new float[Math.toIntExact(gradient.size())]);
+      // an indexed fill, not a multiply (NaN * 0 is NaN) and not set(Buffer) (which corrupted
+      // native memory here)
+      p.getArray().getGradient().set(new NDIndex(":"), 0f);
     }
   }
 
