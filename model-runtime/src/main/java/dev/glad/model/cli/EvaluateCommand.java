@@ -66,6 +66,9 @@ final class EvaluateCommand {
   private EvaluateCommand() {}
 
   static int run(String[] args, PrintStream out) {
+    if (GladEvaluateCommand.handles(args)) {
+      return GladEvaluateCommand.run(args, out);
+    }
     Flags flags = Flags.parse(args, 1, FLAGS, SWITCHES);
     Path modelDir = Path.of(flags.required("model"));
     Path data = Path.of(flags.required("data"));

@@ -47,7 +47,8 @@ public final class ModelCli {
       switch (command) {
         case "train":
           if (help) {
-            out.println(TrainCommand.USAGE);
+            out.println(
+                GladTrainCommand.handles(args) ? GladTrainCommand.USAGE : TrainCommand.USAGE);
             return 0;
           }
           return TrainCommand.run(args, out);

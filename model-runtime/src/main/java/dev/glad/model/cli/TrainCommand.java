@@ -62,7 +62,9 @@ final class TrainCommand {
           "  --curve-png FILE        also plot the learning curve to this PNG",
           "  --device D              auto|cpu|gpu|gpu:N (auto; falls back to cpu)",
           "  --threads N             PyTorch intra-op threads (all cores)",
-          "  --progress-seconds S    interval of progress lines (30)");
+          "  --progress-seconds S    interval of progress lines (30)",
+          "  --variant V             bert4rec (this command) or S|G|GC|GCA: GLAD phase 2, see",
+          "                          'glad train --variant GCA --help'");
 
   private static final Set<String> FLAGS =
       Set.of(
@@ -95,13 +97,17 @@ final class TrainCommand {
           "curve-png",
           "device",
           "threads",
-          "progress-seconds");
+          "progress-seconds",
+          "variant");
   private static final Set<String> SWITCHES = Set.of("no-last-item");
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
   private TrainCommand() {}
 
   static int run(String[] args, PrintStream out) {
+    if (GladTrainCommand.handles(args)) {
+      return GladTrainCommand.run(args, out);
+    }
     Flags flags = Flags.parse(args, 1, FLAGS, SWITCHES);
     Path data = Path.of(flags.required("data"));
     Path outDir = Path.of(flags.required("out"));

@@ -70,9 +70,20 @@ public final class Evaluator {
     return users.length;
   }
 
+  /** Receives every evaluated user's 0-based target rank (per-user analyses). */
+  public interface RankListener {
+    void rank(int user, int rank);
+  }
+
   /** Evaluates {@code scorer} under {@code protocol}; {@code progress} receives users done. */
   public EvaluationResult evaluate(
       Scorer scorer, NegativeProtocol protocol, LongConsumer progress) {
+    return evaluate(scorer, protocol, progress, (user, rank) -> {});
+  }
+
+  /** {@link #evaluate(Scorer, NegativeProtocol, LongConsumer)}, also reporting each user's rank. */
+  public EvaluationResult evaluate(
+      Scorer scorer, NegativeProtocol protocol, LongConsumer progress, RankListener ranks) {
     NegativeSampler sampler =
         switch (protocol) {
           case UNIFORM -> NegativeSampler.uniform(split.tokenCount());
@@ -101,7 +112,9 @@ public final class Evaluator {
         }
         float[][] scores = scorer.scoreCandidates(inputs, candidates);
         for (int i = 0; i < n; i++) {
-          metrics.add(RankOfTarget.rank(scores[i], 0, 0, scores[i].length, null, streams[i]));
+          int rank = RankOfTarget.rank(scores[i], 0, 0, scores[i].length, null, streams[i]);
+          metrics.add(rank);
+          ranks.rank(users[start + i], rank);
         }
       } else {
         float[][] scores = scorer.scoreAllTokens(inputs);
@@ -113,14 +126,16 @@ public final class Evaluator {
           }
           // A target seen before stays rankable: removing it would make a hit impossible.
           seen[targetItem] = false;
-          metrics.add(
+          int rank =
               RankOfTarget.rank(
                   scores[i],
                   targetItem,
                   SpecialTokens.FIRST_ITEM,
                   scores[i].length,
                   seen,
-                  streams[i]));
+                  streams[i]);
+          metrics.add(rank);
+          ranks.rank(users[start + i], rank);
         }
       }
       progress.accept(end);

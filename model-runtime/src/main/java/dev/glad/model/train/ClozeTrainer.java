@@ -518,7 +518,7 @@ public final class ClozeTrainer {
   }
 
   /** A well-spread 64-bit seed from three numbers (SplitMix64 finaliser). */
-  static long mix(long a, long b, long c) {
+  public static long mix(long a, long b, long c) {
     long z = a * 0x9E3779B97F4A7C15L + b * 0xC2B2AE3D27D4EB4FL + c * 0x165667B19E3779F9L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

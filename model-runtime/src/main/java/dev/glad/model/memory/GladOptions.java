@@ -1,0 +1,221 @@
+package dev.glad.model.memory;
+
+import java.util.Locale;
+
+/**
+ * The choices the paper leaves open, plus the clustering settings. Every choice keeps the paper's
+ * literal form available; the defaults are the ones picked by validation (docs/MODEL.md).
+ *
+ * @param activation σ of the GraphSAGE layers (eq. 1–2); the paper does not name it
+ * @param aggregation neighbour aggregation: the paper's {@code SUM}, or {@code MEAN} (sum divided
+ *     by the total edge weight on the user side and by the cluster size on the cluster side), which
+ *     keeps high-degree nodes on the same scale as low-degree ones
+ * @param attention normalisation of α in eq. 5: the paper's raw dot product ({@code DOT}, each
+ *     cluster counted once per edge weight), or {@code SOFTMAX} over {@code h_T·h_j + ln w_j}
+ * @param clusteringFactor chunks per cluster: K = round(training chunks / factor), at least 1
+ * @param kmeansIterations Lloyd iterations after k-means++ seeding
+ * @param decay sequential k-means step floor: a chunk moves its centroid by {@code max(1/n, decay)}
+ *     of the distance (0 = MacQueen's running mean; larger values follow drift)
+ * @param auxiliaryLossWeight weight of the target-free layer-2 score in the phase-2 loss of the
+ *     attentive variant, so the vector the stream publishes ({@code h_U^L}) is trained too
+ * @param itemBias whether scores add the encoder's output bias of the item ({@code s = h·h_T +
+ *     b_T}); the paper's eq. 4 has no bias
+ * @param attentiveLayer the attentive final layer: eq. 5 as printed ({@code READ}: {@code h_UT = Σ
+ *     a_j h_CE_j^1}, the user's own node is dropped) or GraphSAGE with the attentive read as its
+ *     aggregator ({@code SAGE}: {@code h_UT = σ(W_U^1 [h_U^1 || Σ a_j h_CE_j^1])}, the same layer
+ *     as the target-free layer 2 with another aggregator)
+ */
+public record GladOptions(
+    HeadActivation activation,
+    Aggregation aggregation,
+    AttentionNormalisation attention,
+    double clusteringFactor,
+    int kmeansIterations,
+    float decay,
+    float auxiliaryLossWeight,
+    boolean itemBias,
+    AttentiveLayer attentiveLayer) {
+
+  /** The form of the attentive final layer. */
+  public enum AttentiveLayer {
+    READ,
+    SAGE;
+
+    /** Parses {@code read|sage}. */
+    public static AttentiveLayer parse(String value) {
+      try {
+        return valueOf(value.strip().toUpperCase(Locale.ROOT));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "attentive layer must be read or sage but was '" + value + "'");
+      }
+    }
+  }
+
+  /** Neighbour aggregation of eq. 1–2. */
+  public enum Aggregation {
+    SUM,
+    MEAN;
+
+    /** Parses {@code sum|mean}. */
+    public static Aggregation parse(String value) {
+      try {
+        return valueOf(value.strip().toUpperCase(Locale.ROOT));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "aggregation must be sum or mean but was '" + value + "'");
+      }
+    }
+  }
+
+  /** Normalisation of the attention coefficients of eq. 5. */
+  public enum AttentionNormalisation {
+    DOT,
+    SOFTMAX;
+
+    /** Parses {@code dot|softmax}. */
+    public static AttentionNormalisation parse(String value) {
+      try {
+        return valueOf(value.strip().toUpperCase(Locale.ROOT));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "attention must be dot or softmax but was '" + value + "'");
+      }
+    }
+  }
+
+  /** Validates. */
+  public GladOptions {
+    if (activation == null) {
+      throw new IllegalArgumentException("activation is required");
+    }
+    if (aggregation == null) {
+      throw new IllegalArgumentException("aggregation is required");
+    }
+    if (attention == null) {
+      throw new IllegalArgumentException("attention is required");
+    }
+    if (attentiveLayer == null) {
+      throw new IllegalArgumentException("attentiveLayer is required");
+    }
+    if (!(clusteringFactor >= 1.0) || Double.isInfinite(clusteringFactor)) {
+      throw new IllegalArgumentException(
+          "clusteringFactor must be a finite number >= 1 but was " + clusteringFactor);
+    }
+    if (kmeansIterations < 0) {
+      throw new IllegalArgumentException(
+          "kmeansIterations must be >= 0 but was " + kmeansIterations);
+    }
+    if (!(decay >= 0f && decay < 1f)) {
+      throw new IllegalArgumentException("decay must be in [0, 1) but was " + decay);
+    }
+    if (!(auxiliaryLossWeight >= 0f) || Float.isInfinite(auxiliaryLossWeight)) {
+      throw new IllegalArgumentException(
+          "auxiliaryLossWeight must be a finite number >= 0 but was " + auxiliaryLossWeight);
+    }
+  }
+
+  /** A builder with the validated defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The paper's literal choices: sigmoid, sum, raw dot-product attention, no item bias. */
+  public static GladOptions paperLiteral() {
+    return builder()
+        .optActivation(HeadActivation.SIGMOID)
+        .optAggregation(Aggregation.SUM)
+        .optAttention(AttentionNormalisation.DOT)
+        .optAttentiveLayer(AttentiveLayer.READ)
+        .optItemBias(false)
+        .build();
+  }
+
+  /** A builder initialised from these options. */
+  public Builder toBuilder() {
+    return builder()
+        .optActivation(activation)
+        .optAggregation(aggregation)
+        .optAttention(attention)
+        .optClusteringFactor(clusteringFactor)
+        .optKmeansIterations(kmeansIterations)
+        .optDecay(decay)
+        .optAuxiliaryLossWeight(auxiliaryLossWeight)
+        .optItemBias(itemBias)
+        .optAttentiveLayer(attentiveLayer);
+  }
+
+  /** Builder; every value has a default. */
+  public static final class Builder {
+    private HeadActivation activation = HeadActivation.TANH;
+    private Aggregation aggregation = Aggregation.MEAN;
+    private AttentionNormalisation attention = AttentionNormalisation.SOFTMAX;
+    private double clusteringFactor = 20;
+    private int kmeansIterations = 15;
+    private float decay = 0f;
+    private float auxiliaryLossWeight = 0.5f;
+    private boolean itemBias = true;
+    private AttentiveLayer attentiveLayer = AttentiveLayer.SAGE;
+
+    private Builder() {}
+
+    public Builder optAttentiveLayer(AttentiveLayer v) {
+      attentiveLayer = v;
+      return this;
+    }
+
+    public Builder optActivation(HeadActivation v) {
+      activation = v;
+      return this;
+    }
+
+    public Builder optAggregation(Aggregation v) {
+      aggregation = v;
+      return this;
+    }
+
+    public Builder optAttention(AttentionNormalisation v) {
+      attention = v;
+      return this;
+    }
+
+    public Builder optClusteringFactor(double v) {
+      clusteringFactor = v;
+      return this;
+    }
+
+    public Builder optKmeansIterations(int v) {
+      kmeansIterations = v;
+      return this;
+    }
+
+    public Builder optDecay(float v) {
+      decay = v;
+      return this;
+    }
+
+    public Builder optAuxiliaryLossWeight(float v) {
+      auxiliaryLossWeight = v;
+      return this;
+    }
+
+    public Builder optItemBias(boolean v) {
+      itemBias = v;
+      return this;
+    }
+
+    /** Validates and builds. */
+    public GladOptions build() {
+      return new GladOptions(
+          activation,
+          aggregation,
+          attention,
+          clusteringFactor,
+          kmeansIterations,
+          decay,
+          auxiliaryLossWeight,
+          itemBias,
+          attentiveLayer);
+    }
+  }
+}
