@@ -232,6 +232,14 @@ public final class DemoRunner {
         }
       }
       producer.flush();
+      // a final line even when producing took less than one print interval
+      out.println(
+          Progress.line(
+              (System.nanoTime() - start) / 1e9,
+              options.events(),
+              options.events(),
+              counter.chunks(),
+              counter.deadLetters()));
     }
   }
 

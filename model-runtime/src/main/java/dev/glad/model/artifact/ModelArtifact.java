@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +167,7 @@ public final class ModelArtifact {
     Path absolute = directory.toAbsolutePath().normalize();
     Path tmp = absolute.resolveSibling(absolute.getFileName() + ".writing");
     try {
-      deleteRecursively(tmp);
+      Directories.deleteRecursively(tmp);
       Files.createDirectories(tmp);
       Files.write(tmp.resolve(VOCABULARY), vocabulary.itemIds(), StandardCharsets.UTF_8);
       MessageDigest version = Sha256.newDigest();
@@ -211,7 +210,7 @@ public final class ModelArtifact {
       config.add("parameterGroups", groupsJson);
       Files.writeString(tmp.resolve(CONFIG), GSON.toJson(config), StandardCharsets.UTF_8);
       writeChecksums(tmp);
-      deleteRecursively(absolute);
+      Directories.deleteRecursively(absolute);
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model artifact to " + absolute, e);
@@ -398,16 +397,5 @@ public final class ModelArtifact {
       throw new ArtifactException(dir.resolve(CONFIG) + ": missing object '" + name + "'");
     }
     return value.getAsJsonObject();
-  }
-
-  static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

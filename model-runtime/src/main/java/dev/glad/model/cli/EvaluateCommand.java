@@ -72,10 +72,7 @@ final class EvaluateCommand {
     Flags flags = Flags.parse(args, 1, FLAGS, SWITCHES);
     Path modelDir = Path.of(flags.required("model"));
     Path data = Path.of(flags.required("data"));
-    InteractionFormat format =
-        flags.has("format")
-            ? InteractionFormat.parse(flags.required("format"))
-            : InteractionFormat.fromFileName(data.getFileName().toString());
+    InteractionFormat format = flags.format(data);
     List<NegativeProtocol> protocols =
         flags.has("negatives")
             ? List.of(NegativeProtocol.parse(flags.required("negatives")))

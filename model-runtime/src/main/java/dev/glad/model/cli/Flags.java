@@ -1,5 +1,7 @@
 package dev.glad.model.cli;
 
+import dev.glad.model.data.InteractionFormat;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -104,5 +106,12 @@ final class Flags {
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be a number but was '" + v + "'");
     }
+  }
+
+  /** The {@code --format} value, or the format implied by the data file's name. */
+  InteractionFormat format(Path data) {
+    return has("format")
+        ? InteractionFormat.parse(required("format"))
+        : InteractionFormat.fromFileName(data.getFileName().toString());
   }
 }

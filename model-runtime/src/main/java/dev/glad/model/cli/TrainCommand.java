@@ -45,12 +45,12 @@ final class TrainCommand {
           "  --attention-dropout P   attention dropout (0.2)",
           "  --epochs N              epochs (30)",
           "  --batch N               sequences per step (256)",
-          "  --lr X                  peak AdamW learning rate (0.001)",
+          "  --lr X                  peak AdamW learning rate (0.003)",
           "  --weight-decay X        AdamW decoupled weight decay (0.01)",
           "  --warmup X              share of steps in linear warmup (0.05)",
           "  --mask-prob P           Cloze mask probability (0.6)",
           "  --no-last-item          no extra samples that mask only the last item",
-          "  --softmax full|sampled  output normalisation (full)",
+          "  --softmax full|sampled|mixed  output normalisation (mixed; full = BERT4Rec)",
           "  --negatives-per-batch N sampled-softmax negatives shared by a batch (2048)",
           "  --clip X                global gradient norm limit, 0 = off (5)",
           "  --seed N                seed of everything random (42)",
@@ -111,20 +111,17 @@ final class TrainCommand {
     Flags flags = Flags.parse(args, 1, FLAGS, SWITCHES);
     Path data = Path.of(flags.required("data"));
     Path outDir = Path.of(flags.required("out"));
-    InteractionFormat format =
-        flags.has("format")
-            ? InteractionFormat.parse(flags.required("format"))
-            : InteractionFormat.fromFileName(data.getFileName().toString());
+    InteractionFormat format = flags.format(data);
     TrainingConfig training =
         TrainingConfig.builder()
             .optEpochs(flags.integer("epochs", 30))
             .optBatchSize(flags.integer("batch", 256))
-            .optLearningRate(flags.number("lr", 1e-3f))
+            .optLearningRate(flags.number("lr", 3e-3f))
             .optWeightDecay(flags.number("weight-decay", 0.01f))
             .optWarmupFraction(flags.number("warmup", 0.05f))
             .optMaskProbability(flags.number("mask-prob", 0.6f))
             .optLastItemSamples(!flags.has("no-last-item"))
-            .optSoftmax(SoftmaxMode.parse(flags.string("softmax", "full")))
+            .optSoftmax(SoftmaxMode.parse(flags.string("softmax", "mixed")))
             .optSampledNegatives(flags.integer("negatives-per-batch", 2048))
             .optGradientClipNorm(flags.number("clip", 5f))
             .optSeed(flags.longValue("seed", 42))

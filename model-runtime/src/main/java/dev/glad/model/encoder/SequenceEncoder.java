@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
-import dev.glad.model.data.SpecialTokens;
 
 /**
  * Batched inference with a {@link Bert4RecModel}: {@code encode(items)} is the final hidden state
@@ -130,11 +129,6 @@ public final class SequenceEncoder implements AutoCloseable {
       System.arraycopy(flat, r * columns, out[r], 0, columns);
     }
     return out;
-  }
-
-  /** The MASK token appended by encode, for callers building their own batches. */
-  public static int maskToken() {
-    return SpecialTokens.MASK;
   }
 
   @Override

@@ -31,14 +31,7 @@ public final class Scorers {
     return new Scorer() {
       @Override
       public float[][] scoreCandidates(int[][] inputs, int[][] candidates) {
-        float[][] out = new float[candidates.length][];
-        for (int r = 0; r < candidates.length; r++) {
-          out[r] = new float[candidates[r].length];
-          for (int j = 0; j < candidates[r].length; j++) {
-            out[r][j] = asScores[candidates[r][j]];
-          }
-        }
-        return out;
+        return perCandidate(candidates, item -> asScores[item]);
       }
 
       @Override
@@ -58,14 +51,7 @@ public final class Scorers {
     return new Scorer() {
       @Override
       public float[][] scoreCandidates(int[][] inputs, int[][] candidates) {
-        float[][] out = new float[candidates.length][];
-        for (int r = 0; r < candidates.length; r++) {
-          out[r] = new float[candidates[r].length];
-          for (int j = 0; j < out[r].length; j++) {
-            out[r][j] = (float) random.nextDouble();
-          }
-        }
-        return out;
+        return perCandidate(candidates, item -> (float) random.nextDouble());
       }
 
       @Override
@@ -79,5 +65,22 @@ public final class Scorers {
         return out;
       }
     };
+  }
+
+  /** Applies {@code score} to every candidate item, row by row. */
+  private static float[][] perCandidate(int[][] candidates, IntToFloat score) {
+    float[][] out = new float[candidates.length][];
+    for (int r = 0; r < candidates.length; r++) {
+      out[r] = new float[candidates[r].length];
+      for (int j = 0; j < out[r].length; j++) {
+        out[r][j] = score.apply(candidates[r][j]);
+      }
+    }
+    return out;
+  }
+
+  @FunctionalInterface
+  private interface IntToFloat {
+    float apply(int item);
   }
 }

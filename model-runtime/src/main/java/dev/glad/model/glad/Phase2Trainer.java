@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
@@ -65,6 +66,7 @@ public final class Phase2Trainer {
   private final PrintStream out;
   private final double progressSeconds;
   private final long[] examples;
+  private long skippedSteps;
 
   /**
    * @param encoder the phase-1 encoder; training changes it in place; the caller keeps ownership
@@ -145,8 +147,13 @@ public final class Phase2Trainer {
     }
     GladConfig gladConfig =
         new GladConfig(encoderConfig, variant, memory == null ? 0 : memory.clusterCount(), options);
+    int perEpoch =
+        config.maxExamplesPerEpoch() > 0
+            ? Math.min(config.maxExamplesPerEpoch(), examples.length)
+            : examples.length;
+    // the schedule spans the steps actually taken (capped epochs included)
     long totalSteps =
-        (long) config.epochs() * ((examples.length + config.batchSize() - 1) / config.batchSize());
+        (long) config.epochs() * ((perEpoch + config.batchSize() - 1) / config.batchSize());
     LearningRateSchedule schedule =
         new LearningRateSchedule(
             config.learningRate(),
@@ -184,7 +191,7 @@ public final class Phase2Trainer {
       double trainingSeconds = 0;
       long trainedExamples = 0;
       long step = 0;
-      long skippedSteps = 0;
+      skippedSteps = 0;
       ProgressMeter meter = new ProgressMeter(out, progressSeconds, System.nanoTime());
       boolean stop = false;
       for (int epoch = 0; epoch < config.epochs() && !stop; epoch++) {
@@ -198,39 +205,19 @@ public final class Phase2Trainer {
           int to = Math.min(order.length, from + config.batchSize());
           long[] batch = java.util.Arrays.copyOfRange(order, from, to);
           float loss =
-              trainStep(head, memory, batch, step, gladConfig, encoderParameters, headParameters);
+              trainStep(
+                  head,
+                  memory,
+                  batch,
+                  step,
+                  encoderParameters,
+                  headParameters,
+                  encoderOptimizer,
+                  headOptimizer,
+                  schedule.rate(step));
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException(
                 "loss became " + loss + " at step " + step + "; lower --lr");
-          }
-          float rate = schedule.rate(step);
-          // A non-finite gradient would turn every weight into NaN through the clip scale; such a
-          // step is dropped (and counted) instead.
-          float encoderNorm =
-              AdamW.clipGradients(
-                  encoderParameters, encoderOptimizer == null ? 0f : config.gradientClipNorm());
-          float headNorm =
-              head == null ? 0f : AdamW.clipGradients(headParameters, config.gradientClipNorm());
-          if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
-            skippedSteps++;
-            zeroGradients(encoderParameters);
-            zeroGradients(headParameters);
-            out.printf(
-                Locale.ROOT,
-                "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far)%n",
-                step,
-                encoderNorm,
-                headNorm,
-                skippedSteps);
-          } else {
-            if (encoderOptimizer != null) {
-              encoderOptimizer.update(encoderParameters, rate * config.encoderLearningRateScale());
-            } else {
-              zeroGradients(encoderParameters);
-            }
-            if (headOptimizer != null) {
-              headOptimizer.update(headParameters, rate);
-            }
           }
           step++;
           lossSum += loss * batch.length;
@@ -378,20 +365,26 @@ public final class Phase2Trainer {
 
   private static void zeroGradients(Map<String, Parameter> parameters) {
     for (Parameter p : parameters.values()) {
-      NDArray gradient = p.getArray().getGradient();
-      // set, not multiply: NaN * 0 is NaN
-      gradient.set(new float[Math.toIntExact(gradient.size())]);
+      // an indexed fill, not a multiply (NaN * 0 is NaN) and not set(Buffer) (which corrupted
+      // native memory here)
+      p.getArray().getGradient().set(new NDIndex(":"), 0f);
     }
   }
 
+  /**
+   * One step: forward, backward and the optimiser updates, all inside one NDScope so every
+   * temporary (the optimiser's too) is freed when it ends.
+   */
   private float trainStep(
       GladHead head,
       TrainingMemory memory,
       long[] batch,
       long step,
-      GladConfig gladConfig,
       Map<String, Parameter> encoderParameters,
-      Map<String, Parameter> headParameters) {
+      Map<String, Parameter> headParameters,
+      AdamW encoderOptimizer,
+      AdamW headOptimizer,
+      float rate) {
     Engine.getInstance().setRandomSeed((int) mix(config.seed(), step, 0));
     int b = batch.length;
     int c = encoderConfig.chunkSize();
@@ -460,7 +453,45 @@ public final class Phase2Trainer {
         collector.backward(loss);
         lossValue = loss.getFloat();
       }
+      update(encoderParameters, headParameters, encoderOptimizer, headOptimizer, rate, step);
       return lossValue;
+    }
+  }
+
+  private void update(
+      Map<String, Parameter> encoderParameters,
+      Map<String, Parameter> headParameters,
+      AdamW encoderOptimizer,
+      AdamW headOptimizer,
+      float rate,
+      long step) {
+    // A non-finite gradient would turn every weight into NaN through the clip scale; such a step
+    // is dropped (and counted) instead.
+    float encoderNorm =
+        AdamW.clipGradients(
+            encoderParameters, encoderOptimizer == null ? 0f : config.gradientClipNorm());
+    float headNorm =
+        headOptimizer == null ? 0f : AdamW.clipGradients(headParameters, config.gradientClipNorm());
+    if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
+      skippedSteps++;
+      zeroGradients(encoderParameters);
+      zeroGradients(headParameters);
+      out.printf(
+          Locale.ROOT,
+          "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far)%n",
+          step,
+          encoderNorm,
+          headNorm,
+          skippedSteps);
+      return;
+    }
+    if (encoderOptimizer != null) {
+      encoderOptimizer.update(encoderParameters, rate * config.encoderLearningRateScale());
+    } else {
+      zeroGradients(encoderParameters);
+    }
+    if (headOptimizer != null) {
+      headOptimizer.update(headParameters, rate);
     }
   }
 

@@ -8,6 +8,9 @@ import java.util.stream.IntStream;
  * Lloyd iterations. Pure Java; deterministic for a given seed.
  */
 public final class KMeans {
+  /** Points from which {@link #nearest} runs in parallel. */
+  static final int PARALLEL_THRESHOLD = 4096;
+
   private KMeans() {}
 
   /**
@@ -100,27 +103,31 @@ public final class KMeans {
       norms[c] = squaredNorm(centroids[c]);
     }
     int[] out = new int[points.length];
-    IntStream.range(0, points.length)
-        .parallel()
-        .forEach(
-            i -> {
-              float[] p = points[i];
-              double best = Double.POSITIVE_INFINITY;
-              int bestIndex = 0;
-              for (int c = 0; c < centroids.length; c++) {
-                float[] m = centroids[c];
-                double dot = 0;
-                for (int d = 0; d < p.length; d++) {
-                  dot += p[d] * m[d];
-                }
-                double score = norms[c] - 2 * dot;
-                if (score < best) {
-                  best = score;
-                  bestIndex = c;
-                }
-              }
-              out[i] = bestIndex;
-            });
+    // Only large (offline) batches use the common fork-join pool; the stream's micro-batches stay
+    // on the calling thread.
+    IntStream indices = IntStream.range(0, points.length);
+    if (points.length >= PARALLEL_THRESHOLD) {
+      indices = indices.parallel();
+    }
+    indices.forEach(
+        i -> {
+          float[] p = points[i];
+          double best = Double.POSITIVE_INFINITY;
+          int bestIndex = 0;
+          for (int c = 0; c < centroids.length; c++) {
+            float[] m = centroids[c];
+            double dot = 0;
+            for (int d = 0; d < p.length; d++) {
+              dot += p[d] * m[d];
+            }
+            double score = norms[c] - 2 * dot;
+            if (score < best) {
+              best = score;
+              bestIndex = c;
+            }
+          }
+          out[i] = bestIndex;
+        });
     return out;
   }
 

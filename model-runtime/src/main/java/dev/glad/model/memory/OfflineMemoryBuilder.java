@@ -54,6 +54,12 @@ public final class OfflineMemoryBuilder {
     return buildAll(List.of(items)).get(0);
   }
 
+  /** {@link #build} for external item ids (unknown ids become UNK, as in the stream). */
+  public UserMemory buildFromItemIds(
+      List<String> itemIds, dev.glad.model.data.ItemVocabulary vocabulary) {
+    return build(vocabulary.indicesOf(itemIds));
+  }
+
   /** {@link #build} for many users, encoding their chunks in shared batches. */
   public List<UserMemory> buildAll(List<int[]> itemsPerUser) {
     int c = config.chunkSize();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.glad.model.artifact.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Checkpoint directory I/O: {@code latest/} holds {@code state.json}, {@code parameters.npz},
@@ -37,7 +36,7 @@ final class Checkpoints {
     try {
       Files.createDirectories(dir);
       Path tmp = dir.resolve("writing");
-      deleteRecursively(tmp);
+      Directories.deleteRecursively(tmp);
       Files.createDirectories(tmp);
       Files.writeString(tmp.resolve("state.json"), GSON.toJson(state), StandardCharsets.UTF_8);
       writeNpz(tmp.resolve("parameters.npz"), parameters);
@@ -47,12 +46,12 @@ final class Checkpoints {
       }
       Path latest = dir.resolve(LATEST);
       Path old = dir.resolve("previous");
-      deleteRecursively(old);
+      Directories.deleteRecursively(old);
       if (Files.exists(latest)) {
         Files.move(latest, old, StandardCopyOption.ATOMIC_MOVE);
       }
       Files.move(tmp, latest, StandardCopyOption.ATOMIC_MOVE);
-      deleteRecursively(old);
+      Directories.deleteRecursively(old);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint to " + dir, e);
     }
@@ -82,17 +81,6 @@ final class Checkpoints {
   static void writeNpz(Path file, NDList arrays) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       arrays.encode(out, NDList.Encoding.NPZ);
-    }
-  }
-
-  static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

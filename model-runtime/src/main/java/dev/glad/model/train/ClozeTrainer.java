@@ -58,6 +58,7 @@ public final class ClozeTrainer {
   private final PrintStream out;
   private final double progressSeconds;
   private final List<int[]> windows = new ArrayList<>();
+  private final float[] targetFrequency;
   private long interruptAfterSteps = Long.MAX_VALUE;
 
   /**
@@ -93,6 +94,7 @@ public final class ClozeTrainer {
     if (windows.isEmpty()) {
       throw new IllegalArgumentException("no user has 2 or more training items");
     }
+    this.targetFrequency = frequencies(windows, encoderConfig.tokenCount());
   }
 
   /**
@@ -390,7 +392,13 @@ public final class ClozeTrainer {
         NDArray loss =
             config.softmax() == SoftmaxMode.FULL
                 ? fullSoftmaxLoss(model, selected, targetArray)
-                : sampledSoftmaxLoss(model, selected, targetArray, step, globalStep);
+                : sampledSoftmaxLoss(
+                    model,
+                    selected,
+                    targetArray,
+                    step,
+                    globalStep,
+                    config.softmax() == SoftmaxMode.MIXED);
         collector.backward(loss);
         lossValue = loss.getFloat();
       }
@@ -408,20 +416,44 @@ public final class ClozeTrainer {
   }
 
   /**
-   * Sampled softmax: the target against {@code sampledNegatives} batch-shared uniform items.
-   * Negative logits get {@code + log(V / S)} (the log-Q correction for uniform sampling) so the
-   * loss estimates the full softmax; a negative equal to the row's target is masked out.
+   * Sampled softmax: the target against {@code sampledNegatives} batch-shared uniform items and,
+   * when {@code withBatchTargets}, the batch's masked targets as further negatives. Each negative
+   * logit is corrected by {@code -log(expected count of the item in the negative set)}, i.e. {@code
+   * -log(S/V + M * p(item))} with p the training frequency ({@code -log(S/V)} without batch
+   * targets), so that the loss estimates the full softmax; negatives equal to the row's target are
+   * masked out.
    */
   private NDArray sampledSoftmaxLoss(
-      Bert4RecModel model, NDArray selected, NDArray targets, NDManager step, long globalStep) {
+      Bert4RecModel model,
+      NDArray selected,
+      NDArray targets,
+      NDManager step,
+      long globalStep,
+      boolean withBatchTargets) {
     int items = encoderConfig.tokenCount() - SpecialTokens.FIRST_ITEM;
     int count = config.sampledNegatives();
     SplittableRandom random = new SplittableRandom(mix(config.seed(), globalStep, 5));
-    long[] negatives = new long[count];
+    long[] uniform = new long[count];
     for (int i = 0; i < count; i++) {
-      negatives[i] = SpecialTokens.FIRST_ITEM + random.nextInt(items);
+      uniform[i] = SpecialTokens.FIRST_ITEM + random.nextInt(items);
     }
-    NDArray negativeIds = step.create(negatives);
+    NDArray negativeIds = step.create(uniform);
+    NDArray correction;
+    if (withBatchTargets) {
+      negativeIds = negativeIds.concat(targets);
+      NDArray frequency = step.create(targetFrequency).reshape(-1, 1);
+      long batchTargets = targets.getShape().get(0);
+      correction =
+          Embedding.embedding(negativeIds, frequency, SparseFormat.DENSE)
+              .head()
+              .reshape(1, -1)
+              .mul(batchTargets)
+              .add(count / (float) items)
+              .log()
+              .neg();
+    } else {
+      correction = step.create((float) Math.log(items / (double) count));
+    }
     NDArray table = model.block().tokenEmbeddings(model.parameterStore(), selected);
     NDArray bias = model.block().outputBias(model.parameterStore(), selected).reshape(-1, 1);
     NDArray positive =
@@ -433,7 +465,7 @@ public final class ClozeTrainer {
         selected
             .matMul(Embedding.embedding(negativeIds, table, SparseFormat.DENSE).head().transpose())
             .add(Embedding.embedding(negativeIds, bias, SparseFormat.DENSE).head().reshape(1, -1))
-            .add((float) Math.log(items / (double) count));
+            .add(correction);
     NDArray accidentalHits =
         targets
             .reshape(-1, 1)
@@ -442,6 +474,23 @@ public final class ClozeTrainer {
             .mul(-1e9f);
     NDArray logits = positive.concat(negativeLogits.add(accidentalHits), 1);
     return logits.logSoftmax(1).get(":, 0").mean().neg();
+  }
+
+  /** Share of each token among all items of the training windows. */
+  static float[] frequencies(List<int[]> windows, int tokenCount) {
+    double[] counts = new double[tokenCount];
+    double total = 0;
+    for (int[] window : windows) {
+      for (int item : window) {
+        counts[item]++;
+        total++;
+      }
+    }
+    float[] frequency = new float[tokenCount];
+    for (int i = 0; i < tokenCount; i++) {
+      frequency[i] = (float) (counts[i] / total);
+    }
+    return frequency;
   }
 
   private String fingerprint() {

@@ -38,7 +38,7 @@ class ModelCliTest {
     assertEquals(0, run("--help"));
     assertTrue(out().contains("usage: glad <command>"));
     assertEquals(0, run("train", "--help"));
-    assertTrue(out().contains("--softmax full|sampled"));
+    assertTrue(out().contains("--softmax full|sampled|mixed"));
     assertEquals(0, run("evaluate", "--help"));
     assertTrue(out().contains("--negatives uniform|popularity|all"));
   }
@@ -61,7 +61,7 @@ class ModelCliTest {
     assertEquals("error: --epochs must be an integer but was 'many'\n", err());
     errBytes.reset();
     assertEquals(2, run("train", "--data", "x.txt", "--out", "m", "--softmax", "fast"));
-    assertEquals("error: softmax must be full or sampled but was 'fast'\n", err());
+    assertEquals("error: softmax must be full, sampled or mixed but was 'fast'\n", err());
     errBytes.reset();
     assertEquals(2, run("evaluate", "--model", "m", "--data", "x", "--negatives", "some"));
     assertEquals("error: negatives must be uniform, popularity or all but was 'some'\n", err());

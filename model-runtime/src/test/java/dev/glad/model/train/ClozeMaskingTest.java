@@ -80,6 +80,19 @@ class ClozeMaskingTest {
   }
 
   @Test
+  void progressLinesShowLossRateAndEta() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out =
+        new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    ProgressMeter meter = new ProgressMeter(out, 10, 0L);
+    meter.step(1_000_000_000L, 4f, 1, 3, 1, 100, 500, 3700); // before the interval: silent
+    meter.step(11_000_000_000L, 2f, 1, 3, 2, 100, 512.4, 3661);
+    assertEquals(
+        "epoch 1/3  step 2/100  loss 3.0000  512 samples/s  ETA 1:01:01\n",
+        bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void progressDurationFormat() {
     assertEquals("1:01:05", ProgressMeter.formatDuration(3665));
     assertEquals("0:00:00", ProgressMeter.formatDuration(0.2));
@@ -98,6 +111,6 @@ class ClozeMaskingTest {
             IllegalArgumentException.class, () -> TrainingConfig.builder().optEpochs(0).build());
     assertEquals("epochs must be positive but was 0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> SoftmaxMode.parse("approx"));
-    assertEquals("softmax must be full or sampled but was 'approx'", e.getMessage());
+    assertEquals("softmax must be full, sampled or mixed but was 'approx'", e.getMessage());
   }
 }

@@ -77,10 +77,13 @@ class ClozeTrainerTest {
     }
   }
 
-  @Test
-  void sampledSoftmaxAlsoLearns() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = SoftmaxMode.class,
+      names = {"SAMPLED", "MIXED"})
+  void sampledSoftmaxAlsoLearns(SoftmaxMode mode) {
     TrainingConfig config =
-        training().optSoftmax(SoftmaxMode.SAMPLED).optSampledNegatives(8).optEpochs(20).build();
+        training().optSoftmax(mode).optSampledNegatives(8).optEpochs(20).build();
     TrainingResult result =
         new ClozeTrainer(encoder(), config, SPLIT, Device.cpu(), null, QUIET, 60).train();
     result.model().close();
