@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The README's first command, {@code ./glad demo}, end to end at a smaller size. */
+/**
+ * The README's first command, {@code ./glad demo}, end to end at a smaller size, with the test
+ * model instead of training the demo's own.
+ */
 class DemoITCase {
   @Test
   void theDemoRunsToASummaryWhoseChecksPass() throws Exception {
@@ -19,7 +22,17 @@ class DemoITCase {
     boolean ok =
         new DemoRunner(
                 new DemoRunner.Options(
-                    300, 12_000, 20_000, 10, 5, 2, 4, 500, Duration.ofSeconds(1)),
+                    300,
+                    12_000,
+                    20_000,
+                    TestModels.TINY.chunkSize(),
+                    5,
+                    2,
+                    4,
+                    500,
+                    Duration.ofSeconds(1),
+                    TestModels.tiny(),
+                    null),
                 out)
             .run();
 
@@ -27,6 +40,13 @@ class DemoITCase {
     assertThat(printed).contains("GLAD demo summary").contains("exactly once, OK");
     assertThat(printed).contains("every bad record accounted for, OK");
     assertThat(printed).containsPattern("events \\d[\\d,]*/12,000");
+    assertThat(printed)
+        .containsPattern("user memories +[\\d,]+ updates for [\\d,]+ users.*exactly once, OK");
+    assertThat(printed)
+        .containsPattern("planted interests +[\\d,]+ users. edge weight on clusters");
+    assertThat(printed)
+        .containsPattern(
+            "u0 \\(planted topics \\[[\\d, ]+\\]\\)\\n +after chunk +\\d+: c\\d+\\[t\\d+\\]x\\d+");
     assertThat(ok).as(printed).isTrue();
   }
 }

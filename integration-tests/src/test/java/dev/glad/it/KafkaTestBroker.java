@@ -58,8 +58,8 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
 
   /**
    * End offsets once no transaction is open: a job that has finished has committed its last
-   * transactions, but the broker writes the commit markers asynchronously, so for a moment the
-   * last stable offset (what read_committed can reach) still stops before them.
+   * transactions, but the broker writes the commit markers asynchronously, so for a moment the last
+   * stable offset (what read_committed can reach) still stops before them.
    */
   private java.util.Map<TopicPartition, Long> settledEndOffsets(
       KafkaConsumer<byte[], byte[]> committed,

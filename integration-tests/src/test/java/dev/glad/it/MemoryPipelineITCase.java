@@ -83,7 +83,8 @@ class MemoryPipelineITCase {
 
     // Then nothing was rejected, and every user's last memory equals the offline builder's
     assertThat(KAFKA.readCommitted(topics.deadLetters(), readTimeout())).isEmpty();
-    Map<String, UserMemory> streamed = lastPerUser(KAFKA.readCommitted(topics.userMemory(), readTimeout()));
+    Map<String, UserMemory> streamed =
+        lastPerUser(KAFKA.readCommitted(topics.userMemory(), readTimeout()));
     try (GladModel offline = GladModel.load(model, "cpu")) {
       OfflineMemoryBuilder builder = offline.memoryBuilder();
       int c = offline.config().chunkSize();
@@ -106,7 +107,9 @@ class MemoryPipelineITCase {
             .containsExactly(box(expected.edgeWeights()));
         assertClose(Vectors.toArray(actual.getHU0()), expected.hU0(), "hU0 of " + data.userId(u));
         assertClose(
-            Vectors.toArray(actual.getLongTerm()), expected.longTerm(), "long-term of " + data.userId(u));
+            Vectors.toArray(actual.getLongTerm()),
+            expected.longTerm(),
+            "long-term of " + data.userId(u));
         assertClose(
             Vectors.toArray(actual.getShortTerm()), expected.zU(), "z_U of " + data.userId(u));
         assertThat(actual.getModelVersion()).isEqualTo(offline.modelVersion());
@@ -144,14 +147,15 @@ class MemoryPipelineITCase {
           (user, seqs) ->
               assertThat(seqs.stream().sorted().toList())
                   .as(user)
-                  .isEqualTo(
-                      java.util.stream.LongStream.range(0, seqs.size()).boxed().toList()));
+                  .isEqualTo(java.util.stream.LongStream.range(0, seqs.size()).boxed().toList()));
 
       // and the final centroids equal sequential k-means over the chunk embeddings, replayed
       // offline in the order the stream applied them
-      List<ClusterAssignment> steps = KAFKA.readCommitted(topics.clusterAssignments(), readTimeout());
+      List<ClusterAssignment> steps =
+          KAFKA.readCommitted(topics.clusterAssignments(), readTimeout());
       assertThat(steps).hasSize((int) chunks);
-      Map<Integer, ClusterMemory> finals = lastPerCluster(KAFKA.readCommitted(topics.clusterMemory(), readTimeout()));
+      Map<Integer, ClusterMemory> finals =
+          lastPerCluster(KAFKA.readCommitted(topics.clusterMemory(), readTimeout()));
       GraphMemoryMath math = offline.math();
       Map<Integer, List<ClusterAssignment>> byCluster =
           steps.stream().collect(Collectors.groupingBy(ClusterAssignment::getClusterId));
@@ -186,7 +190,12 @@ class MemoryPipelineITCase {
             .bounded(false)
             .clusterUpdates(true)
             .emitClusterAssignments(true)
+            // the tick that moves the watermark goes to one partition, so the others must go idle
+            // quickly; then a partition read late can fall behind the watermark: admit it (this
+            // test is about the feedback bound, not about lateness)
             .sourceIdleness(Duration.ofSeconds(1))
+            .allowedLateness(Duration.ofMinutes(30))
+            .dedupeWindow(Duration.ofHours(1))
             .build();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(GladJob.flinkConfiguration(settings));
@@ -199,11 +208,17 @@ class MemoryPipelineITCase {
       long start = startOfReplay();
       List<InteractionEvent> batch1 = DatasetReplay.events(first, start, 1_000);
       KAFKA.send(topics.interactions(), batch1, InteractionEvent::getUserId);
-      KAFKA.send(topics.interactions(), List.of(tick("tick-1", start + 10_000_000)), InteractionEvent::getUserId);
+      KAFKA.send(
+          topics.interactions(),
+          List.of(tick("tick-1", start + 10_000_000)),
+          InteractionEvent::getUserId);
       long chunks1 = chunksOf(first, c);
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(90))
-          .until(() -> running(job) && KAFKA.readCommittedSoFar(topics.clusterAssignments()).size() >= chunks1);
+          .until(
+              () ->
+                  running(job)
+                      && KAFKA.readCommittedSoFar(topics.clusterAssignments()).size() >= chunks1);
       Map<Integer, Long> sizeAfterFirst = new LinkedHashMap<>();
       for (ClusterAssignment a : KAFKA.readCommittedSoFar(topics.clusterAssignments())) {
         sizeAfterFirst.merge(a.getClusterId(), a.getSizeAfter(), Math::max);
@@ -216,23 +231,24 @@ class MemoryPipelineITCase {
               .map(e -> InteractionEvent.newBuilder(e).setEventId("b2-" + e.getEventId()).build())
               .toList();
       KAFKA.send(topics.interactions(), batch2, InteractionEvent::getUserId);
-      KAFKA.send(topics.interactions(), List.of(tick("tick-2", start + 40_000_000)), InteractionEvent::getUserId);
+      KAFKA.send(
+          topics.interactions(),
+          List.of(tick("tick-2", start + 40_000_000)),
+          InteractionEvent::getUserId);
       long total = chunks1 + chunksOf(second, c);
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(90))
           .until(
-              () -> {
-                System.err.println("DBG total=" + total + " assignments=" + KAFKA.readCommittedSoFar(topics.clusterAssignments()).size()
-                    + " chunks=" + KAFKA.readCommittedSoFar(topics.completedChunks()).size()
-                    + " users=" + KAFKA.readCommittedSoFar(topics.userMemory()).size()
-                    + " dead=" + KAFKA.readCommittedSoFar(topics.deadLetters()).stream().limit(2).map(d -> d.getReason() + ":" + d.getDetail()).toList());
-                return running(job) && KAFKA.readCommittedSoFar(topics.clusterAssignments()).size() >= total;
-              });
+              () ->
+                  running(job)
+                      && KAFKA.readCommittedSoFar(topics.clusterAssignments()).size() >= total);
 
       // Then every assignment of the second batch saw every k-means step of the first
       List<ClusterAssignment> steps = KAFKA.readCommittedSoFar(topics.clusterAssignments());
       List<ClusterAssignment> later =
-          steps.stream().filter(a -> a.getSizeAfter() > sizeAfterFirst.getOrDefault(a.getClusterId(), 0L)).toList();
+          steps.stream()
+              .filter(a -> a.getSizeAfter() > sizeAfterFirst.getOrDefault(a.getClusterId(), 0L))
+              .toList();
       assertThat(later).isNotEmpty();
       for (ClusterAssignment a : later) {
         assertThat(a.getSizeSeenByEncoder())
@@ -241,7 +257,10 @@ class MemoryPipelineITCase {
       }
       // (within a burst, assignments may miss the burst's own steps: that lag is the measured one)
       long maxLag =
-          steps.stream().mapToLong(a -> a.getSizeAfter() - 1 - a.getSizeSeenByEncoder()).max().orElse(0);
+          steps.stream()
+              .mapToLong(a -> a.getSizeAfter() - 1 - a.getSizeSeenByEncoder())
+              .max()
+              .orElse(0);
       System.out.println("cluster feedback: max k-means steps missed by an assignment = " + maxLag);
     } finally {
       job.cancel().get();
@@ -253,7 +272,8 @@ class MemoryPipelineITCase {
       throws Exception {
     Path broken = tmp.resolve("model");
     copy(model, broken);
-    Path params = Files.list(broken).filter(p -> p.toString().endsWith(".npz")).findFirst().orElseThrow();
+    Path params =
+        Files.list(broken).filter(p -> p.toString().endsWith(".npz")).findFirst().orElseThrow();
     byte[] bytes = Files.readAllBytes(params);
     bytes[bytes.length / 2] ^= 0x5A;
     Files.write(params, bytes);
@@ -277,7 +297,10 @@ class MemoryPipelineITCase {
     var status = job.getJobStatus().get();
     if (status.isGloballyTerminalState()) {
       throw new AssertionError(
-          "the job ended: " + status + "; " + job.getJobExecutionResult().handle((r, e) -> e).get());
+          "the job ended: "
+              + status
+              + "; "
+              + job.getJobExecutionResult().handle((r, e) -> e).get());
     }
     return true;
   }
@@ -355,7 +378,9 @@ class MemoryPipelineITCase {
     return records.stream()
         .collect(
             Collectors.toMap(
-                ClusterMemory::getClusterId, r -> r, (a, b) -> a.getVersion() >= b.getVersion() ? a : b));
+                ClusterMemory::getClusterId,
+                r -> r,
+                (a, b) -> a.getVersion() >= b.getVersion() ? a : b));
   }
 
   private static void assertClose(float[] actual, float[] expected, String what) {

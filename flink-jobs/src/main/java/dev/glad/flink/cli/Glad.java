@@ -27,8 +27,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * ./glad demo  [--users N] [--events N] [--rate N] [--chunk-size C] [--seed S]
  *              [--parallelism P] [--partitions N] [--bad-every N] [--jitter-ms MS]
+ *              [--model DIR | --model-cache DIR]
  * ./glad kafka [--port N] [--data-dir DIR] [--partitions N] [--topic-prefix P]
- * ./glad job   --bootstrap-servers HOST:PORT [--create-topics N] [any job setting, see GladJobSettings]
+ * ./glad job   --bootstrap-servers HOST:PORT [--model DIR] [--create-topics N] [any job setting, see GladJobSettings]
  * </pre>
  */
 public final class Glad {
@@ -38,16 +39,20 @@ public final class Glad {
           "usage: ./glad <command> [options]",
           "",
           "commands:",
-          "  demo    in-process Kafka + Flink MiniCluster + a synthetic stream; prints progress and a summary",
-          "          --users 2000 --events 100000 --rate 10000 --chunk-size 20 --seed 42",
+          "  demo    in-process Kafka + Flink MiniCluster + a synthetic stream; trains a small model on the",
+          "          generator's history first (or reuses it), prints progress and a summary",
+          "          --users 2000 --events 100000 --rate 10000 --chunk-size 10 --seed 42",
           "          --parallelism 2 --partitions 4 --bad-every 2000 --jitter-ms 2000",
+          "          --model DIR (a GLAD artifact with c = --chunk-size; default: train or reuse one in",
+          "          --model-cache DIR, default <repo>/.glad/models)",
           "  kafka   a standalone local Kafka broker (KRaft, in-process) with the GLAD topics; Ctrl-C stops it",
           "          --port 0 (free port) --data-dir DIR (kept; default: temporary) --partitions 4 --topic-prefix glad.",
           "  replay  publish a dataset file to the interactions topic",
           "          --data FILE [--format pairs|recbole] --bootstrap-servers HOST:PORT [--topic-prefix glad.]",
           "          [--rate 20000] [--limit N] [--gap-ms 1000]",
           "  job     the streaming job on a local MiniCluster against any Kafka; Ctrl-C stops it",
-          "          --bootstrap-servers HOST:PORT [--create-topics PARTITIONS] and job settings:",
+          "          --bootstrap-servers HOST:PORT --model DIR (= --model-dir) [--create-topics PARTITIONS]",
+          "          and job settings:",
           "          " + String.join(", ", GladJobSettings.keys()),
           "  train     train a model (Bert4Rec phase 1, GLAD phase 2): ./glad train --help",
           "  evaluate  evaluate a model artifact on a dataset: ./glad evaluate --help",
@@ -104,18 +109,22 @@ public final class Glad {
                     "parallelism",
                     "partitions",
                     "bad-every",
-                    "jitter-ms"));
+                    "jitter-ms",
+                    "model",
+                    "model-cache"));
     DemoRunner.Options options =
         new DemoRunner.Options(
             args.integer("users", 2_000),
             args.longValue("events", 100_000),
             args.integer("rate", 10_000),
-            args.integer("chunk-size", 20),
+            args.integer("chunk-size", 10),
             args.longValue("seed", 42),
             args.integer("parallelism", 2),
             args.integer("partitions", 4),
             args.longValue("bad-every", 2_000),
-            Duration.ofMillis(args.longValue("jitter-ms", 2_000)));
+            Duration.ofMillis(args.longValue("jitter-ms", 2_000)),
+            args.has("model") ? Path.of(args.string("model", null)) : null,
+            Path.of(args.string("model-cache", defaultModelCache().toString())));
     return new DemoRunner(options, out).run() ? 0 : 1;
   }
 
@@ -155,7 +164,12 @@ public final class Glad {
         Args.parse(argList, Set.of())
             .requireOnly(
                 Set.of(
-                    "data", "format", "bootstrap-servers", "topic-prefix", "rate", "limit",
+                    "data",
+                    "format",
+                    "bootstrap-servers",
+                    "topic-prefix",
+                    "rate",
+                    "limit",
                     "gap-ms"));
     if (!args.has("data") || !args.has("bootstrap-servers")) {
       throw new IllegalArgumentException("--data and --bootstrap-servers are required");
@@ -181,7 +195,7 @@ public final class Glad {
   private static int job(List<String> argList, PrintStream out) throws Exception {
     Set<String> known = new HashSet<>(GladJobSettings.keys());
     known.add("create-topics");
-    Args args = Args.parse(argList, Set.of()).requireOnly(known);
+    Args args = Args.parse(withModelAlias(argList), Set.of()).requireOnly(known);
     GladJobSettings settings =
         GladJobSettings.fromMap(args.subset(Set.copyOf(GladJobSettings.keys())));
     if (settings.bootstrapServers() == null) {
@@ -204,5 +218,21 @@ public final class Glad {
     out.println("running the GLAD job on a local MiniCluster: " + settings);
     env.execute("glad-memory");
     return 0;
+  }
+
+  /** {@code <repository>/.glad/models}: the launcher passes the repository as {@code glad.home}. */
+  static Path defaultModelCache() {
+    return Path.of(System.getProperty("glad.home", "."), ".glad", "models").toAbsolutePath();
+  }
+
+  /** {@code --model DIR} is the short spelling of the job setting {@code --model-dir DIR}. */
+  static List<String> withModelAlias(List<String> argList) {
+    return argList.stream()
+        .map(
+            a ->
+                a.equals("--model")
+                    ? "--model-dir"
+                    : a.startsWith("--model=") ? "--model-dir=" + a.substring(8) : a)
+        .toList();
   }
 }

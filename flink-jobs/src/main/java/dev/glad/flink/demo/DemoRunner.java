@@ -6,9 +6,11 @@ import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.KafkaIo;
 import dev.glad.flink.kafka.EmbeddedKafkaBroker;
 import dev.glad.flink.kafka.TopicAdmin;
+import dev.glad.model.memory.GladModel;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetterReason;
 import dev.glad.schemas.InteractionEvent;
+import dev.glad.schemas.UserMemory;
 import dev.glad.schemas.kafka.GladTopics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -46,6 +49,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * while it runs and a summary that checks the output is exactly once.
  */
 public final class DemoRunner {
+  /** The generator's most active users (Zipf activity), whose memories the summary follows. */
+  static final List<String> SAMPLE_USERS =
+      List.of(
+          SyntheticInteractions.userId(0),
+          SyntheticInteractions.userId(1),
+          SyntheticInteractions.userId(2));
+
   /** Demo options. */
   public record Options(
       int users,
@@ -56,7 +66,9 @@ public final class DemoRunner {
       int parallelism,
       int partitions,
       long badRecordEvery,
-      Duration outOfOrderJitter) {
+      Duration outOfOrderJitter,
+      Path model,
+      Path modelCache) {
     public Options {
       if (users < 1) {
         throw new IllegalArgumentException("--users must be >= 1, got " + users);
@@ -76,6 +88,20 @@ public final class DemoRunner {
       if (badRecordEvery < 0) {
         throw new IllegalArgumentException("--bad-every must be >= 0, got " + badRecordEvery);
       }
+      if (model == null && modelCache == null) {
+        throw new IllegalArgumentException(
+            "either --model DIR or a model cache directory is needed");
+      }
+    }
+
+    /**
+     * The small model the demo trains when no {@code --model} is given: phase 1 + GCA on the
+     * generator's history of the same users (same seed, so the same planted interests), with as
+     * many history events as the live stream has.
+     */
+    public DemoModel demoModel() {
+      return new DemoModel(
+          users, (int) Math.min(events, 200_000), 32, chunkSize, 20, 2, 8_000, seed);
     }
   }
 
@@ -94,8 +120,32 @@ public final class DemoRunner {
    */
   public boolean run() throws Exception {
     long started = System.nanoTime();
+    out.println("GLAD demo: preparing the model ...");
+    Path modelDir;
+    long historyToSkip;
+    if (options.model() != null) {
+      modelDir = options.model();
+      historyToSkip = 0;
+      out.println("  using the model in " + modelDir);
+    } else {
+      DemoModel demoModel = options.demoModel();
+      modelDir = demoModel.trainOrReuse(options.modelCache(), out);
+      // the live stream continues the history the model was trained on
+      historyToSkip = demoModel.historyEvents();
+    }
     out.println("GLAD demo: starting an in-process Kafka broker (KRaft) ...");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        GladModel model = GladModel.load(modelDir, "cpu")) {
+      if (model.config().chunkSize() != options.chunkSize()) {
+        throw new IllegalArgumentException(
+            "the model's chunk size c = "
+                + model.config().chunkSize()
+                + " differs from the demo's --chunk-size "
+                + options.chunkSize()
+                + " ("
+                + modelDir
+                + ")");
+      }
       Path work = Files.createTempDirectory("glad-demo-");
       GladTopics topics = GladTopics.defaults();
       TopicAdmin.createMissing(broker.bootstrapServers(), topics, options.partitions(), (short) 1);
@@ -109,6 +159,7 @@ public final class DemoRunner {
           GladJobSettings.builder()
               .bootstrapServers(broker.bootstrapServers())
               .chunkSize(options.chunkSize())
+              .modelDir(modelDir.toString())
               .checkpointInterval(Duration.ofSeconds(2))
               .checkpointDir(work.resolve("checkpoints").toUri().toString())
               // Every partition gets data while the demo runs, so idleness is never needed; a short
@@ -126,19 +177,23 @@ public final class DemoRunner {
           StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
       KafkaIo.job(settings).addTo(env);
       out.printf(
-          "  starting the Flink job on a MiniCluster (parallelism %d, chunk size c=%d, RocksDB,"
-              + " exactly-once) ...%n",
-          options.parallelism(), options.chunkSize());
+          "  starting the Flink job on a MiniCluster (parallelism %d, chunk size c=%d, model %s,"
+              + " K=%d clusters, RocksDB, exactly-once) ...%n",
+          options.parallelism(), options.chunkSize(), model.modelVersion(), model.clusterCount());
       JobClient job = env.executeAsync("glad-demo");
 
       SyntheticInteractions generator =
           new SyntheticInteractions(
               SyntheticInteractions.Settings.defaults(options.seed(), System.currentTimeMillis())
                   .withUsers(options.users()));
+      for (long i = 0; i < historyToSkip; i++) {
+        generator.next();
+      }
       Map<String, Integer> validPerUser = new HashMap<>();
       Map<DeadLetterReason, Long> injected = new EnumMap<>(DeadLetterReason.class);
 
-      try (OutputCounter counter = new OutputCounter(broker.bootstrapServers(), topics)) {
+      try (OutputCounter counter =
+          new OutputCounter(broker.bootstrapServers(), topics, Set.copyOf(SAMPLE_USERS))) {
         counter.start();
         long produceStart = System.nanoTime();
         produce(broker.bootstrapServers(), topics, generator, validPerUser, injected, counter);
@@ -163,8 +218,12 @@ public final class DemoRunner {
             && (counter.chunks() < expectedChunks || counter.deadLetters() < expectedDeadLetters)) {
           Thread.sleep(200);
         }
+        while (System.nanoTime() < deadline && counter.userMemoryUpdates() < expectedChunks) {
+          Thread.sleep(200);
+        }
         Thread.sleep(1_000); // a last look for anything beyond the expected counts
         return summary(
+            model,
             generator,
             validPerUser,
             injected,
@@ -228,6 +287,7 @@ public final class DemoRunner {
                   i + 1,
                   options.events(),
                   counter.chunks(),
+                  counter.userMemoryUpdates(),
                   counter.deadLetters()));
         }
       }
@@ -239,6 +299,7 @@ public final class DemoRunner {
               options.events(),
               options.events(),
               counter.chunks(),
+              counter.userMemoryUpdates(),
               counter.deadLetters()));
     }
   }
@@ -307,8 +368,9 @@ public final class DemoRunner {
         if (t - lastPrint > TimeUnit.SECONDS.toNanos(2)) {
           lastPrint = t;
           out.printf(
-              "  ... %,d records not yet consumed | chunks completed %,d | dead letters %,d%n",
-              lag, counter.chunks(), counter.deadLetters());
+              "  ... %,d records not yet committed by the job | chunks completed %,d | user memories"
+                  + " %,d | dead letters %,d%n",
+              lag, counter.chunks(), counter.userMemoryUpdates(), counter.deadLetters());
         }
         Thread.sleep(250);
       }
@@ -316,6 +378,7 @@ public final class DemoRunner {
   }
 
   private boolean summary(
+      GladModel model,
       SyntheticInteractions generator,
       Map<String, Integer> validPerUser,
       Map<DeadLetterReason, Long> injected,
@@ -354,7 +417,56 @@ public final class DemoRunner {
     out.printf("  savepoint             %s%n", savepoint);
     out.printf("  total time            %.1fs%n", totalSeconds);
     sampleChunk(generator, counter.lastChunkOfUser());
-    return chunksOk && deadOk;
+    boolean memoryOk = memorySummary(model, generator, counter);
+    return chunksOk && deadOk && memoryOk;
+  }
+
+  /** The memory part of the summary: exactly-once updates, planted interests, sample timelines. */
+  private boolean memorySummary(
+      GladModel model, SyntheticInteractions generator, OutputCounter counter) {
+    Map<String, UserMemory> latest = counter.latestMemories();
+    long updates = counter.userMemoryUpdates();
+    long chunksInMemories = latest.values().stream().mapToLong(UserMemory::getChunkCount).sum();
+    boolean ok = updates == counter.chunks() && chunksInMemories == counter.chunks();
+    out.printf(
+        "  user memories         %,d updates for %,d users, %,d chunks in them (one update per"
+            + " chunk): %s%n",
+        updates, latest.size(), chunksInMemories, ok ? "exactly once, OK" : "MISMATCH");
+    out.printf(
+        "  cluster memory        %,d sequential k-means updates moved %,d of %,d clusters%n",
+        counter.clusterUpdates(), counter.centroids().size(), model.clusterCount());
+    Map<Integer, float[]> centroids = new HashMap<>();
+    float[][] initial = model.initialCentroids();
+    for (int j = 0; j < initial.length; j++) {
+      centroids.put(j, initial[j]);
+    }
+    centroids.putAll(counter.centroids());
+    MemoryReport report = new MemoryReport(model.math(), model.vocabulary(), generator);
+    MemoryReport.Recovery r = report.recovery(latest, centroids);
+    out.printf(
+        "  planted interests     %,d users' edge weight on clusters whose dominant topic is planted:"
+            + " %.0f%% (chance %.0f%%)%n",
+        r.users(), 100 * r.edgeShare(), 100 * r.chance());
+    out.printf(
+        "                        top-%d items in the planted topics: short-term z_U %.0f%%,"
+            + " long-term h_U^L %.0f%%%n",
+        MemoryReport.TOP_ITEMS, 100 * r.shortTermShare(), 100 * r.longTermShare());
+    out.println(
+        "  memories refreshing   top clusters by edge weight, cN[tT]xW = cluster N, dominant topic"
+            + " T, W chunks:");
+    for (String user : SAMPLE_USERS) {
+      List<UserMemory> history = counter.historyOf(user);
+      if (history.isEmpty()) {
+        continue;
+      }
+      out.printf(
+          "    %s (planted topics %s)%n",
+          user, Arrays.toString(generator.interestsOf(MemoryReport.userIndex(user))));
+      for (String line : report.timeline(history, centroids, 5)) {
+        out.println("      " + line);
+      }
+    }
+    return ok;
   }
 
   /** Shows the most active user's latest chunk next to their planted interests. */

@@ -1,15 +1,20 @@
 package dev.glad.flink.demo;
 
+import dev.glad.flink.memory.Vectors;
+import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
 import dev.glad.schemas.DeadLetterReason;
+import dev.glad.schemas.UserMemory;
 import dev.glad.schemas.kafka.GladTopics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,7 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the job's output topics as a downstream consumer would (read_committed, so only what the
- * exactly-once sinks committed) and counts it.
+ * exactly-once sinks committed) and counts it; keeps every user's latest memory, every cluster's
+ * latest centroid and the whole update history of a few sample users.
  */
 final class OutputCounter implements Runnable, AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -29,9 +35,16 @@ final class OutputCounter implements Runnable, AutoCloseable {
   private final AtomicLong deadLetters = new AtomicLong();
   private final Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
   private final Map<String, CompletedChunk> lastChunkOfUser = new HashMap<>();
+  private final AtomicLong userMemoryUpdates = new AtomicLong();
+  private final AtomicLong clusterUpdates = new AtomicLong();
+  private final Map<String, UserMemory> latestMemory = new HashMap<>();
+  private final Map<String, List<UserMemory>> sampleHistory = new HashMap<>();
+  private final Map<Integer, float[]> latestCentroid = new HashMap<>();
+  private final Set<String> sampleUsers;
   private final Thread thread;
 
-  OutputCounter(String bootstrapServers, GladTopics topics) {
+  OutputCounter(String bootstrapServers, GladTopics topics, Set<String> sampleUsers) {
+    this.sampleUsers = Set.copyOf(sampleUsers);
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -41,7 +54,12 @@ final class OutputCounter implements Runnable, AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.topics = topics;
-    consumer.subscribe(List.of(topics.completedChunks().name(), topics.deadLetters().name()));
+    consumer.subscribe(
+        List.of(
+            topics.completedChunks().name(),
+            topics.deadLetters().name(),
+            topics.userMemory().name(),
+            topics.clusterMemory().name()));
     this.thread = new Thread(this, "demo-output-counter");
     thread.setDaemon(true);
   }
@@ -55,7 +73,25 @@ final class OutputCounter implements Runnable, AutoCloseable {
     try {
       while (running.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.topic().equals(topics.completedChunks().name())) {
+          if (r.topic().equals(topics.userMemory().name())) {
+            UserMemory m = topics.userMemory().deserializeValue(r.value());
+            synchronized (this) {
+              latestMemory.merge(
+                  m.getUserId(),
+                  m,
+                  (a, b) -> a.getSequenceNumber() >= b.getSequenceNumber() ? a : b);
+              if (sampleUsers.contains(m.getUserId())) {
+                sampleHistory.computeIfAbsent(m.getUserId(), u -> new ArrayList<>()).add(m);
+              }
+            }
+            userMemoryUpdates.incrementAndGet();
+          } else if (r.topic().equals(topics.clusterMemory().name())) {
+            ClusterMemory c = topics.clusterMemory().deserializeValue(r.value());
+            synchronized (this) {
+              latestCentroid.put(c.getClusterId(), Vectors.toArray(c.getCentroid()));
+            }
+            clusterUpdates.incrementAndGet();
+          } else if (r.topic().equals(topics.completedChunks().name())) {
             CompletedChunk chunk = topics.completedChunks().deserializeValue(r.value());
             synchronized (this) {
               lastChunkOfUser.put(chunk.getUserId(), chunk);
@@ -85,6 +121,27 @@ final class OutputCounter implements Runnable, AutoCloseable {
 
   synchronized Map<DeadLetterReason, Long> deadLettersByReason() {
     return new EnumMap<>(byReason);
+  }
+
+  long userMemoryUpdates() {
+    return userMemoryUpdates.get();
+  }
+
+  long clusterUpdates() {
+    return clusterUpdates.get();
+  }
+
+  synchronized Map<String, UserMemory> latestMemories() {
+    return new HashMap<>(latestMemory);
+  }
+
+  synchronized List<UserMemory> historyOf(String sampleUser) {
+    return new ArrayList<>(sampleHistory.getOrDefault(sampleUser, List.of()));
+  }
+
+  /** Latest centroid of every cluster the job updated. */
+  synchronized Map<Integer, float[]> centroids() {
+    return new HashMap<>(latestCentroid);
   }
 
   synchronized Map<String, CompletedChunk> lastChunkOfUser() {

@@ -7,7 +7,12 @@ final class Progress {
   private Progress() {}
 
   static String line(
-      double elapsedSeconds, long produced, long target, long chunks, long deadLetters) {
+      double elapsedSeconds,
+      long produced,
+      long target,
+      long chunks,
+      long memoryUpdates,
+      long deadLetters) {
     double rate = elapsedSeconds > 0 ? produced / elapsedSeconds : 0;
     String eta =
         produced >= target
@@ -17,12 +22,14 @@ final class Progress {
                 : "ETA ?";
     return String.format(
         Locale.ROOT,
-        "[%6.1fs] events %,d/%,d (%,.0f/s) | chunks completed %,d | dead letters %,d | %s",
+        "[%6.1fs] events %,d/%,d (%,.0f/s) | chunks completed %,d | user memories %,d | dead"
+            + " letters %,d | %s",
         elapsedSeconds,
         produced,
         target,
         rate,
         chunks,
+        memoryUpdates,
         deadLetters,
         eta);
   }

@@ -56,8 +56,8 @@ import org.apache.flink.util.Collector;
  *
  * The memory stages are added when a model is configured ({@link Builder#memory}).
  *
- * Every stateful operator has a stable uid (the constants below): renaming one orphans its state in
- * existing savepoints.
+ * <p>Every stateful operator has a stable uid (the constants below): renaming one orphans its state
+ * in existing savepoints.
  */
 public final class GladJob {
   public static final String SOURCE_UID = "interactions-source";

@@ -193,6 +193,16 @@ public final class GladJobSettings implements Serializable {
     s.put(
         EMIT_COMPLETED_CHUNKS,
         (b, v) -> b.emitCompletedChunks(parseBoolean(EMIT_COMPLETED_CHUNKS, v)));
+    s.put(MODEL_DIR, Builder::modelDir);
+    s.put(DEVICE, Builder::device);
+    s.put(
+        ENCODER_BATCH_SIZE,
+        (b, v) -> b.encoderBatchSize(parse(ENCODER_BATCH_SIZE, v, Integer::parseInt)));
+    s.put(ENCODER_MAX_WAIT, (b, v) -> b.encoderMaxWait(duration(ENCODER_MAX_WAIT, v)));
+    s.put(CLUSTER_UPDATES, (b, v) -> b.clusterUpdates(parseBoolean(CLUSTER_UPDATES, v)));
+    s.put(
+        EMIT_CLUSTER_ASSIGNMENTS,
+        (b, v) -> b.emitClusterAssignments(parseBoolean(EMIT_CLUSTER_ASSIGNMENTS, v)));
     return s;
   }
 
@@ -652,7 +662,8 @@ public final class GladJobSettings implements Serializable {
                 + "): transactions stay open from one checkpoint to the next");
       }
       if (modelDir != null && modelDir.isBlank()) {
-        throw new IllegalArgumentException(MODEL_DIR + " must not be blank (leave it unset for none)");
+        throw new IllegalArgumentException(
+            MODEL_DIR + " must not be blank (leave it unset for none)");
       }
       String d = device == null ? "" : device.strip();
       if (!d.matches("auto|cpu|gpu|gpu:\\d+")) {

@@ -85,8 +85,8 @@ public final class KafkaIo {
   }
 
   /**
-   * The cluster-memory topic read back from the start (it is compacted: the start holds the
-   * latest state of every cluster), read_committed so only checkpointed updates feed back.
+   * The cluster-memory topic read back from the start (it is compacted: the start holds the latest
+   * state of every cluster), read_committed so only checkpointed updates feed back.
    */
   public static KafkaSource<ClusterMemory> clusterFeedbackSource(
       GladJobSettings settings, GladTopics topics) {

@@ -26,19 +26,19 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Encodes completed chunks in micro-batches across users — one forward pass per batch — and
- * assigns each to its nearest centroid in the same pass. Input 1: completed chunks; input 2:
- * cluster updates (broadcast), which move the centroids used for assignment.
+ * Encodes completed chunks in micro-batches across users — one forward pass per batch — and assigns
+ * each to its nearest centroid in the same pass. Input 1: completed chunks; input 2: cluster
+ * updates (broadcast), which move the centroids used for assignment.
  *
  * <p>A batch is flushed when it holds {@code batchSize} chunks, when the oldest chunk has waited
  * {@code maxWaitMillis}, before a watermark is forwarded, and at the end of input. Chunks waiting
  * in the buffer at a checkpoint are stored in operator state and flushed after a restore, so
- * nothing in flight is lost or encoded twice. The cluster table is checkpointed as broadcast
- * state: restored tasks assign with the centroids they had.
+ * nothing in flight is lost or encoded twice. The cluster table is checkpointed as broadcast state:
+ * restored tasks assign with the centroids they had.
  *
  * <p>Metrics: {@code chunksEncoded}, {@code encoderBatchSize}, {@code encoderLatencyMs} (per
- * forward pass), {@code clusterFeedbackDelayMs} (from a cluster update to its arrival here),
- * {@code unknownItems}, {@code modelVersion}, {@code encoderDevice}.
+ * forward pass), {@code clusterFeedbackDelayMs} (from a cluster update to its arrival here), {@code
+ * unknownItems}, {@code modelVersion}, {@code encoderDevice}.
  */
 public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedChunk>
     implements TwoInputStreamOperator<CompletedChunk, ClusterMemory, EncodedChunk>,
@@ -66,7 +66,8 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
   private transient Histogram latencies;
   private transient Histogram feedbackDelays;
 
-  public ChunkEncoderOperator(StreamingModel.Factory modelFactory, int batchSize, long maxWaitMillis) {
+  public ChunkEncoderOperator(
+      StreamingModel.Factory modelFactory, int batchSize, long maxWaitMillis) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
     }
@@ -139,8 +140,10 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
     if (clusters.apply(update)) {
       clusterUpdates.put(update.getClusterId(), update);
       feedbackDelays.update(
-          Math.max(0, getProcessingTimeService().getCurrentProcessingTime()
-              - update.getUpdateTime().toEpochMilli()));
+          Math.max(
+              0,
+              getProcessingTimeService().getCurrentProcessingTime()
+                  - update.getUpdateTime().toEpochMilli()));
     }
   }
 

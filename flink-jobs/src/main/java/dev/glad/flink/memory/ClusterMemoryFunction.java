@@ -18,13 +18,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The cluster nodes of the graph memory, keyed by cluster id: sequential k-means on the centroid
- * when a chunk joins, the user-side sum moved by deltas, h_CE^1 recomputed, and the node emitted
- * as a {@link ClusterMemory} record (the compacted cluster-memory topic, which also feeds the
- * encoder and the user nodes back as a broadcast stream).
+ * when a chunk joins, the user-side sum moved by deltas, h_CE^1 recomputed, and the node emitted as
+ * a {@link ClusterMemory} record (the compacted cluster-memory topic, which also feeds the encoder
+ * and the user nodes back as a broadcast stream).
  *
- * <p>Keyed state {@code cluster-memory} ({@link ClusterState}, Avro), initialised from the
- * artifact on a cluster's first update; no TTL: there are K clusters. Every chunk that joins a
- * cluster is also reported on {@link #ASSIGNMENTS} (audit: the order of the k-means steps).
+ * <p>Keyed state {@code cluster-memory} ({@link ClusterState}, Avro), initialised from the artifact
+ * on a cluster's first update; no TTL: there are K clusters. Every chunk that joins a cluster is
+ * also reported on {@link #ASSIGNMENTS} (audit: the order of the k-means steps).
  *
  * <p>Metrics: {@code clusterUpdates}, {@code clusterFeedbackLag} (k-means steps of the assigned
  * cluster that the assignment did not see: the staleness of the centroids it used).
@@ -53,7 +53,8 @@ public final class ClusterMemoryFunction
     clusterState =
         getRuntimeContext()
             .getState(
-                new ValueStateDescriptor<>("cluster-memory", new AvroTypeInfo<>(ClusterState.class)));
+                new ValueStateDescriptor<>(
+                    "cluster-memory", new AvroTypeInfo<>(ClusterState.class)));
     updates = getRuntimeContext().getMetricGroup().counter("clusterUpdates");
     feedbackLag =
         getRuntimeContext()

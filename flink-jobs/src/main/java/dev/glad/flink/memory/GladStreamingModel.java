@@ -1,10 +1,10 @@
 package dev.glad.flink.memory;
 
+import ai.djl.engine.Engine;
 import dev.glad.model.encoder.DeviceChoice;
 import dev.glad.model.memory.ClusterState;
 import dev.glad.model.memory.GladModel;
 import dev.glad.model.memory.GraphMemoryMath;
-import ai.djl.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,8 +128,8 @@ public final class GladStreamingModel implements StreamingModel {
     }
 
     /**
-     * Verifies the artifact on the client when the client can see it (the MiniCluster, or a
-     * shared file system); otherwise the TaskManagers verify it when they open it.
+     * Verifies the artifact on the client when the client can see it (the MiniCluster, or a shared
+     * file system); otherwise the TaskManagers verify it when they open it.
      */
     @Override
     public void validate(int jobChunkSize) {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * What the memory stages of the job need from a trained GLAD model: the encoder and the graph
- * memory math of design §2. Opened once per task by a {@link StreamingModel.Factory}, used by
- * that task's thread only, closed with the task.
+ * memory math of design §2. Opened once per task by a {@link StreamingModel.Factory}, used by that
+ * task's thread only, closed with the task.
  *
  * <p>The production implementation delegates to model-runtime's {@code GladModel}, so the stream
  * computes exactly what the trainer trained and the evaluator measured.
@@ -40,8 +40,7 @@ public interface StreamingModel extends AutoCloseable {
 
   /**
    * How a cluster's user-side sum changes when a user's input goes from {@code oldHU0} with edge
-   * weight {@code oldWeight} (null and 0 for a new edge) to {@code newHU0} with {@code
-   * newWeight}.
+   * weight {@code oldWeight} (null and 0 for a new edge) to {@code newHU0} with {@code newWeight}.
    */
   float[] clusterUserSumDelta(float[] oldHU0, int oldWeight, float[] newHU0, int newWeight);
 

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which device a task's encoder uses. A TaskManager that declares Flink's external resource
- * {@code gpu} lists the GPU indices it owns; the configured {@code device} says what is wanted.
+ * Which device a task's encoder uses. A TaskManager that declares Flink's external resource {@code
+ * gpu} lists the GPU indices it owns; the configured {@code device} says what is wanted.
  *
  * <ul>
  *   <li>{@code cpu}: the CPU.
- *   <li>{@code auto}: the TaskManager's first GPU when it declares one, else the CPU (no warning:
- *       a CPU-only TaskManager is a normal deployment).
+ *   <li>{@code auto}: the TaskManager's first GPU when it declares one, else the CPU (no warning: a
+ *       CPU-only TaskManager is a normal deployment).
  *   <li>{@code gpu}: the TaskManager's first GPU; {@code gpu:N}: GPU N. Either falls back to the
  *       CPU with a reason when the TaskManager declares no GPU or the engine sees fewer GPUs.
  * </ul>

@@ -23,8 +23,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The user nodes of the graph memory, keyed by user id: each encoded chunk adds an edge (or
- * weight) to its cluster, updates h_U^0, and the user's refreshed {@link UserMemory} is emitted.
+ * The user nodes of the graph memory, keyed by user id: each encoded chunk adds an edge (or weight)
+ * to its cluster, updates h_U^0, and the user's refreshed {@link UserMemory} is emitted.
  * Cluster-side changes leave through {@link #CLUSTER_DELTAS} when cluster updates are on.
  *
  * <p>Keyed state {@code user-memory} ({@link UserState}, Avro): no TTL, on purpose — it is the
@@ -39,8 +39,7 @@ public final class UserMemoryFunction
     extends KeyedBroadcastProcessFunction<String, EncodedChunk, ClusterMemory, UserMemory> {
   private static final long serialVersionUID = 1L;
 
-  public static final OutputTag<ClusterDelta> CLUSTER_DELTAS =
-      new OutputTag<>("cluster-deltas") {};
+  public static final OutputTag<ClusterDelta> CLUSTER_DELTAS = new OutputTag<>("cluster-deltas") {};
 
   public static final MapStateDescriptor<Integer, ClusterMemory> CLUSTER_UPDATES =
       new MapStateDescriptor<>(
@@ -72,7 +71,8 @@ public final class UserMemoryFunction
     clusters = new ClusterTable(model);
     userState =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("user-memory", new AvroTypeInfo<>(UserState.class)));
+            .getState(
+                new ValueStateDescriptor<>("user-memory", new AvroTypeInfo<>(UserState.class)));
     var metrics = getRuntimeContext().getMetricGroup();
     updates = metrics.counter("userMemoryUpdates");
     resets = metrics.counter("userMemoriesReset");

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Turns a dataset (users' items in time order, as model-runtime reads them) into the event
- * stream a producer would have sent: users interleaved position by position, event time
- * advancing by {@code gapMillis} per event, so every user's items stay in order and the
- * watermark moves evenly across users. The same events, in the same per-user order, are what the
- * offline model code sees, which is what makes "stream equals offline" checkable.
+ * Turns a dataset (users' items in time order, as model-runtime reads them) into the event stream a
+ * producer would have sent: users interleaved position by position, event time advancing by {@code
+ * gapMillis} per event, so every user's items stay in order and the watermark moves evenly across
+ * users. The same events, in the same per-user order, are what the offline model code sees, which
+ * is what makes "stream equals offline" checkable.
  */
 public final class DatasetReplay {
   private DatasetReplay() {}
@@ -64,7 +64,8 @@ public final class DatasetReplay {
   }
 
   /** All events in memory, for tests and small datasets. */
-  public static List<InteractionEvent> events(UserSequences data, long startMillis, long gapMillis) {
+  public static List<InteractionEvent> events(
+      UserSequences data, long startMillis, long gapMillis) {
     List<InteractionEvent> out = new ArrayList<>();
     replay(data, startMillis, gapMillis, Long.MAX_VALUE, out::add);
     return out;

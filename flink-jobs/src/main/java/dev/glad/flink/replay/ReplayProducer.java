@@ -102,10 +102,7 @@ public final class ReplayProducer {
       producer.flush();
     }
     out.printf(
-        Locale.ROOT,
-        "sent %,d events in %.1fs%n",
-        sent[0],
-        (System.nanoTime() - began) / 1e9);
+        Locale.ROOT, "sent %,d events in %.1fs%n", sent[0], (System.nanoTime() - began) / 1e9);
     return sent[0];
   }
 

@@ -21,6 +21,12 @@ class GladJobSettingsTest {
     assertEquals(GladJobSettings.StartingOffsets.COMMITTED_OR_EARLIEST, s.startingOffsets());
     assertEquals(false, s.bounded());
     assertEquals(true, s.emitCompletedChunks());
+    assertEquals(null, s.modelDir());
+    assertEquals("auto", s.device());
+    assertEquals(64, s.encoderBatchSize());
+    assertEquals(Duration.ofMillis(50), s.encoderMaxWait());
+    assertEquals(true, s.clusterUpdates());
+    assertEquals(false, s.emitClusterAssignments());
   }
 
   @Test
@@ -46,7 +52,13 @@ class GladJobSettingsTest {
                 Map.entry("bounded", "true"),
                 Map.entry("transactional-id-prefix", "tx"),
                 Map.entry("transaction-timeout", "5m"),
-                Map.entry("emit-completed-chunks", "false")));
+                Map.entry("emit-completed-chunks", "false"),
+                Map.entry("model-dir", "/models/glad"),
+                Map.entry("device", "gpu:1"),
+                Map.entry("encoder-batch-size", "128"),
+                Map.entry("encoder-max-wait", "20ms"),
+                Map.entry("cluster-updates", "false"),
+                Map.entry("emit-cluster-assignments", "true")));
     assertEquals("k:9092", s.bootstrapServers());
     assertEquals(5, s.chunkSize());
     assertEquals(Duration.ofMillis(500), s.maxOutOfOrderness());
@@ -55,7 +67,13 @@ class GladJobSettingsTest {
     assertEquals(GladJobSettings.StartingOffsets.LATEST, s.startingOffsets());
     assertTrue(s.bounded());
     assertEquals(false, s.emitCompletedChunks());
-    assertEquals(19, GladJobSettings.keys().size());
+    assertEquals("/models/glad", s.modelDir());
+    assertEquals("gpu:1", s.device());
+    assertEquals(128, s.encoderBatchSize());
+    assertEquals(Duration.ofMillis(20), s.encoderMaxWait());
+    assertEquals(false, s.clusterUpdates());
+    assertEquals(true, s.emitClusterAssignments());
+    assertEquals(25, GladJobSettings.keys().size());
   }
 
   @Test
@@ -95,6 +113,18 @@ class GladJobSettingsTest {
     assertMessage(
         "parallelism must be >= 1 (or 0 for the default), got -2",
         GladJobSettings.builder().parallelism(-2));
+    assertMessage(
+        "model-dir must not be blank (leave it unset for none)",
+        GladJobSettings.builder().modelDir(" "));
+    assertMessage(
+        "device must be auto, cpu, gpu or gpu:N, got 'tpu'",
+        GladJobSettings.builder().device("tpu"));
+    assertMessage(
+        "encoder-batch-size must be between 1 and 4096, got 0",
+        GladJobSettings.builder().encoderBatchSize(0));
+    assertMessage(
+        "encoder-max-wait must be >= 0, got PT-0.001S",
+        GladJobSettings.builder().encoderMaxWait(Duration.ofMillis(-1)));
   }
 
   @Test

@@ -105,7 +105,9 @@ class ChunkEncoderOperatorTest {
       List<EncodedChunk> out = restored.extractOutputValues();
       assertEquals(List.of("u1", "u2"), out.stream().map(c -> c.userId).toList());
       // the restored cluster table is the one from before the checkpoint
-      assertEquals(12L, out.stream().filter(c -> c.clusterId == 0).findFirst().orElseThrow().clusterSizeSeen);
+      assertEquals(
+          12L,
+          out.stream().filter(c -> c.clusterId == 0).findFirst().orElseThrow().clusterSizeSeen);
     }
   }
 

@@ -31,7 +31,8 @@ class ClusterMemoryFunctionTest {
       ClusterMemory first = out.get(0);
       assertEquals(11L, first.getSize());
       assertEquals(1L, first.getVersion());
-      assertArrayEquals(new float[] {10f / 11, 1f / 11}, Vectors.toArray(first.getCentroid()), 1e-6f);
+      assertArrayEquals(
+          new float[] {10f / 11, 1f / 11}, Vectors.toArray(first.getCentroid()), 1e-6f);
       ClusterMemory second = out.get(1);
       assertEquals(11L, second.getSize());
       assertEquals(2L, second.getVersion());

@@ -85,8 +85,7 @@ class UserMemoryFunctionTest {
   @Test
   void broadcastClusterUpdatesChangeTheLongTermVector() throws Exception {
     try (var h = harness(true)) {
-      h.processBroadcastElement(
-          ChunkEncoderOperatorTest.update(0, new float[] {2, 0}, 11, 1), 1);
+      h.processBroadcastElement(ChunkEncoderOperatorTest.update(0, new float[] {2, 0}, 11, 1), 1);
       h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 2);
 
       UserMemory out = h.extractOutputValues().get(0);

@@ -276,13 +276,10 @@ public final class Phase2Trainer {
         curve.add(point);
         out.printf(
             Locale.ROOT,
-            "epoch %.2f done: loss %.4f, validation HR@10 %.4f NDCG@10 %.4f (popularity"
-                + " negatives, %d users), %.0f examples/s, %s elapsed%n",
+            "epoch %.2f done: loss %.4f, %s, %.0f examples/s, %s elapsed%n",
             epochDone,
             point.trainLoss(),
-            hr,
-            ndcg,
-            evaluator == null ? 0 : evaluator.userCount(),
+            ProgressMeter.validation(hr, ndcg, evaluator == null ? 0 : evaluator.userCount()),
             point.samplesPerSecond(),
             ProgressMeter.formatDuration(trainingSeconds));
         if (config.patience() > 0 && withoutImprovement >= config.patience()) {

@@ -254,13 +254,10 @@ public final class ClozeTrainer {
         state.curve.add(point);
         out.printf(
             Locale.ROOT,
-            "epoch %.2f done: loss %.4f, validation HR@10 %.4f NDCG@10 %.4f (popularity"
-                + " negatives, %d users), %.0f samples/s, %s elapsed%n",
+            "epoch %.2f done: loss %.4f, %s, %.0f samples/s, %s elapsed%n",
             point.epoch(),
             point.trainLoss(),
-            hr,
-            ndcg,
-            evaluator == null ? 0 : evaluator.userCount(),
+            ProgressMeter.validation(hr, ndcg, evaluator == null ? 0 : evaluator.userCount()),
             point.samplesPerSecond(),
             ProgressMeter.formatDuration(state.trainingSeconds));
         if (!stop) {

@@ -52,6 +52,18 @@ public final class ProgressMeter {
   }
 
   /** {@code H:MM:SS}, or {@code ?} for a negative or non-finite value. */
+  /** The validation part of an epoch line; "no validation" when none ran. */
+  public static String validation(double hr10, double ndcg10, int users) {
+    return users <= 0
+        ? "no validation"
+        : String.format(
+            Locale.ROOT,
+            "validation HR@10 %.4f NDCG@10 %.4f (popularity negatives, %d users)",
+            hr10,
+            ndcg10,
+            users);
+  }
+
   public static String formatDuration(double seconds) {
     if (!(seconds >= 0) || Double.isInfinite(seconds)) {
       return "?";
