@@ -15,6 +15,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -110,6 +111,7 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
     }
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     chunksEncoded = metrics.counter("chunksEncoded");
+    metrics.meter("chunksEncodedPerSecond", new MeterView(chunksEncoded));
     batchSizes = metrics.histogram("encoderBatchSize", new DescriptiveStatisticsHistogram(1_000));
     latencies = metrics.histogram("encoderLatencyMs", new DescriptiveStatisticsHistogram(1_000));
     feedbackDelays =
