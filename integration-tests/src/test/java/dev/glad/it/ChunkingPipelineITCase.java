@@ -317,7 +317,9 @@ class ChunkingPipelineITCase {
         .checkpointInterval(Duration.ofMillis(500))
         .restartAttempts(0)
         .parallelism(2)
-        .transactionTimeout(Duration.ofMinutes(1))
+        // generous: a slow stretch on a loaded machine must not let the broker abort a
+        // transaction the job will still commit (that loses its records)
+        .transactionTimeout(Duration.ofMinutes(5))
         .transactionalIdPrefix("it-" + topics.prefix());
   }
 
@@ -329,7 +331,11 @@ class ChunkingPipelineITCase {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(GladJob.flinkConfiguration(settings));
     KafkaIo.job(settings).addTo(env);
+    long start = System.nanoTime();
     env.execute("chunking-it");
+    // a bounded run of this size takes seconds; the line makes a slow one visible in CI logs
+    System.out.printf(
+        "bounded chunking job finished in %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
 
   private static JobClient startUnbounded(GladTopics topics, GladJobSettings.Builder builder)

@@ -5,6 +5,7 @@ import dev.glad.flink.job.GladJob;
 import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.KafkaIo;
 import dev.glad.flink.kafka.EmbeddedKafkaBroker;
+import dev.glad.flink.kafka.PacedProducer;
 import dev.glad.flink.kafka.TopicAdmin;
 import dev.glad.model.memory.GladModel;
 import dev.glad.schemas.CompletedChunk;
@@ -23,7 +24,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +37,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code ./glad demo}: an in-process Kafka broker, a Flink MiniCluster running the GLAD job, and a
@@ -244,20 +240,14 @@ public final class DemoRunner {
       Map<String, Integer> validPerUser,
       Map<DeadLetterReason, Long> injected,
       OutputCounter counter) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     SplittableRandom jitter = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
     long jitterMillis = options.outOfOrderJitter().toMillis();
-    long start = System.nanoTime();
-    long lastPrint = start;
+    long lastPrint = System.nanoTime();
     long badTurn = 0;
     // bad records start after a warm-up so that "too late" has a watermark to be late against
     long firstBad = Math.min(options.events() / 5, 5_000);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    String topic = topics.interactions().name();
+    try (PacedProducer producer = new PacedProducer(bootstrap, options.ratePerSecond())) {
       for (long i = 0; i < options.events(); i++) {
         InteractionEvent generated = generator.next();
         long now = System.currentTimeMillis();
@@ -267,23 +257,26 @@ public final class DemoRunner {
                     Instant.ofEpochMilli(
                         now - (jitterMillis > 0 ? jitter.nextLong(jitterMillis) : 0)))
                 .build();
-        producer.send(
-            record(topics, event.getUserId(), topics.interactions().serializeValue(event)));
+        byte[] key = event.getUserId().getBytes(StandardCharsets.UTF_8);
+        producer.sendPaced(topic, key, topics.interactions().serializeValue(event));
         validPerUser.merge(event.getUserId(), 1, Integer::sum);
         if (options.badRecordEvery() > 0 && i >= firstBad && i % options.badRecordEvery() == 0) {
           BadRecords kind = BadRecords.ofTurn(badTurn);
-          byte[] value = kind.value(event, badTurn, Duration.ofMinutes(10));
-          producer.send(record(topics, event.getUserId(), value));
+          if (kind == BadRecords.TOO_LATE && counter.chunks() == 0) {
+            // "too late" needs a watermark to be late against; committed chunks prove the job's
+            // watermark has moved (a job still reading its backlog may not have emitted one)
+            kind = BadRecords.ofTurn(++badTurn);
+          }
+          producer.send(topic, key, kind.value(event, badTurn, Duration.ofMinutes(10)));
           injected.merge(kind.expectedReason(), 1L, Long::sum);
           badTurn++;
         }
-        pace(start, i + 1);
         long t = System.nanoTime();
         if (t - lastPrint > TimeUnit.SECONDS.toNanos(2)) {
           lastPrint = t;
           out.println(
               Progress.line(
-                  (t - start) / 1e9,
+                  producer.elapsedSeconds(),
                   i + 1,
                   options.events(),
                   counter.chunks(),
@@ -295,31 +288,12 @@ public final class DemoRunner {
       // a final line even when producing took less than one print interval
       out.println(
           Progress.line(
-              (System.nanoTime() - start) / 1e9,
+              producer.elapsedSeconds(),
               options.events(),
               options.events(),
               counter.chunks(),
               counter.userMemoryUpdates(),
               counter.deadLetters()));
-    }
-  }
-
-  private static ProducerRecord<byte[], byte[]> record(
-      GladTopics topics, String user, byte[] value) {
-    return new ProducerRecord<>(
-        topics.interactions().name(), user.getBytes(StandardCharsets.UTF_8), value);
-  }
-
-  private void pace(long startNanos, long sent) throws RuntimeException {
-    long due = startNanos + (long) (sent * 1e9 / options.ratePerSecond());
-    long wait = due - System.nanoTime();
-    if (wait > 1_000_000) {
-      try {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
     }
   }
 

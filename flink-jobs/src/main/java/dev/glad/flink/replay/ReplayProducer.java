@@ -1,5 +1,6 @@
 package dev.glad.flink.replay;
 
+import dev.glad.flink.kafka.PacedProducer;
 import dev.glad.model.data.InteractionFileReader;
 import dev.glad.model.data.InteractionFormat;
 import dev.glad.model.data.UserSequences;
@@ -9,12 +10,7 @@ import dev.glad.schemas.kafka.Topic;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code ./glad replay}: publishes a dataset file to the interactions topic as a producer of the
@@ -60,34 +56,25 @@ public final class ReplayProducer {
         options.bootstrapServers());
     Topic<String, InteractionEvent> topic =
         GladTopics.withPrefix(options.topicPrefix()).interactions();
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     long start = System.currentTimeMillis() - total * options.gapMillis();
-    long began = System.nanoTime();
     long[] sent = {0};
-    long[] lastPrint = {began};
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    long[] lastPrint = {System.nanoTime()};
+    double seconds;
+    try (PacedProducer producer =
+        new PacedProducer(options.bootstrapServers(), options.ratePerSecond())) {
       DatasetReplay.replay(
           data,
           start,
           options.gapMillis(),
           total,
           event -> {
-            producer.send(
-                new ProducerRecord<>(
-                    topic.name(),
-                    topic.serializeKey(event.getUserId()),
-                    topic.serializeValue(event)));
+            producer.sendPaced(
+                topic.name(), topic.serializeKey(event.getUserId()), topic.serializeValue(event));
             sent[0]++;
-            pace(began, sent[0], options.ratePerSecond());
             long now = System.nanoTime();
             if (now - lastPrint[0] > TimeUnit.SECONDS.toNanos(2)) {
               lastPrint[0] = now;
-              double secs = (now - began) / 1e9;
+              double secs = producer.elapsedSeconds();
               double rate = sent[0] / secs;
               out.printf(
                   Locale.ROOT,
@@ -100,22 +87,9 @@ public final class ReplayProducer {
             }
           });
       producer.flush();
+      seconds = producer.elapsedSeconds();
     }
-    out.printf(
-        Locale.ROOT, "sent %,d events in %.1fs%n", sent[0], (System.nanoTime() - began) / 1e9);
+    out.printf(Locale.ROOT, "sent %,d events in %.1fs%n", sent[0], seconds);
     return sent[0];
-  }
-
-  private static void pace(long startNanos, long sent, int ratePerSecond) {
-    long due = startNanos + (long) (sent * 1e9 / ratePerSecond);
-    long wait = due - System.nanoTime();
-    if (wait > 1_000_000) {
-      try {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
   }
 }
