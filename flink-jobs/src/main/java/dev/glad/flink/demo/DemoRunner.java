@@ -392,7 +392,12 @@ public final class DemoRunner {
     out.printf("  total time            %.1fs%n", totalSeconds);
     sampleChunk(generator, counter.lastChunkOfUser());
     boolean memoryOk = memorySummary(model, generator, counter);
-    return chunksOk && deadOk && memoryOk;
+    if (counter.unreadable() > 0) {
+      out.printf(
+          "  UNREADABLE OUTPUT     %,d records, first: %s%n",
+          counter.unreadable(), counter.firstUnreadable());
+    }
+    return chunksOk && deadOk && memoryOk && counter.unreadable() == 0;
   }
 
   /** The memory part of the summary: exactly-once updates, planted interests, sample timelines. */

@@ -36,6 +36,9 @@ final class OutputCounter implements Runnable, AutoCloseable {
   private final Map<DeadLetterReason, Long> byReason = new EnumMap<>(DeadLetterReason.class);
   private final Map<String, CompletedChunk> lastChunkOfUser = new HashMap<>();
   private final AtomicLong userMemoryUpdates = new AtomicLong();
+  private final AtomicLong unreadable = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<String> firstUnreadable =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private final AtomicLong clusterUpdates = new AtomicLong();
   private final Map<String, UserMemory> latestMemory = new HashMap<>();
   private final Map<String, List<UserMemory>> sampleHistory = new HashMap<>();
@@ -73,42 +76,57 @@ final class OutputCounter implements Runnable, AutoCloseable {
     try {
       while (running.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.topic().equals(topics.userMemory().name())) {
-            UserMemory m = topics.userMemory().deserializeValue(r.value());
-            synchronized (this) {
-              latestMemory.merge(
-                  m.getUserId(),
-                  m,
-                  (a, b) -> a.getSequenceNumber() >= b.getSequenceNumber() ? a : b);
-              if (sampleUsers.contains(m.getUserId())) {
-                sampleHistory.computeIfAbsent(m.getUserId(), u -> new ArrayList<>()).add(m);
+          try {
+            if (r.topic().equals(topics.userMemory().name())) {
+              UserMemory m = topics.userMemory().deserializeValue(r.value());
+              synchronized (this) {
+                latestMemory.merge(
+                    m.getUserId(),
+                    m,
+                    (a, b) -> a.getSequenceNumber() >= b.getSequenceNumber() ? a : b);
+                if (sampleUsers.contains(m.getUserId())) {
+                  sampleHistory.computeIfAbsent(m.getUserId(), u -> new ArrayList<>()).add(m);
+                }
               }
+              userMemoryUpdates.incrementAndGet();
+            } else if (r.topic().equals(topics.clusterMemory().name())) {
+              ClusterMemory c = topics.clusterMemory().deserializeValue(r.value());
+              synchronized (this) {
+                latestCentroid.put(c.getClusterId(), Vectors.toArray(c.getCentroid()));
+              }
+              clusterUpdates.incrementAndGet();
+            } else if (r.topic().equals(topics.completedChunks().name())) {
+              CompletedChunk chunk = topics.completedChunks().deserializeValue(r.value());
+              synchronized (this) {
+                lastChunkOfUser.put(chunk.getUserId(), chunk);
+              }
+              chunks.incrementAndGet();
+            } else {
+              DeadLetter dl = topics.deadLetters().deserializeValue(r.value());
+              synchronized (this) {
+                byReason.merge(dl.getReason(), 1L, Long::sum);
+              }
+              deadLetters.incrementAndGet();
             }
-            userMemoryUpdates.incrementAndGet();
-          } else if (r.topic().equals(topics.clusterMemory().name())) {
-            ClusterMemory c = topics.clusterMemory().deserializeValue(r.value());
-            synchronized (this) {
-              latestCentroid.put(c.getClusterId(), Vectors.toArray(c.getCentroid()));
-            }
-            clusterUpdates.incrementAndGet();
-          } else if (r.topic().equals(topics.completedChunks().name())) {
-            CompletedChunk chunk = topics.completedChunks().deserializeValue(r.value());
-            synchronized (this) {
-              lastChunkOfUser.put(chunk.getUserId(), chunk);
-            }
-            chunks.incrementAndGet();
-          } else {
-            DeadLetter dl = topics.deadLetters().deserializeValue(r.value());
-            synchronized (this) {
-              byReason.merge(dl.getReason(), 1L, Long::sum);
-            }
-            deadLetters.incrementAndGet();
+          } catch (RuntimeException e) {
+            // a record the demo cannot read is counted and named in the summary, not fatal
+            unreadable.incrementAndGet();
+            firstUnreadable.compareAndSet(null, r.topic() + "@" + r.offset() + ": " + e);
           }
         }
       }
     } finally {
       consumer.close();
     }
+  }
+
+  /** Output records that could not be decoded, and the first of them with its error. */
+  long unreadable() {
+    return unreadable.get();
+  }
+
+  String firstUnreadable() {
+    return firstUnreadable.get();
   }
 
   long chunks() {

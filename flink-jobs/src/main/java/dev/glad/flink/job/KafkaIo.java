@@ -99,7 +99,10 @@ public final class KafkaIo {
             .setDeserializer(new ClusterFeedbackDeserializer())
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             .setProperty("commit.offsets.on.checkpoint", "true")
-            .setStartingOffsets(OffsetsInitializer.earliest());
+            // A job restored from a checkpoint resumes at the checkpointed offsets. A job started
+            // without state starts its cluster nodes from the artifact, so it must not read an
+            // earlier run's updates (their versions would shadow its own): it starts at the end.
+            .setStartingOffsets(OffsetsInitializer.latest());
     if (settings.bounded()) {
       // a bounded job must finish: feedback is read up to where it ends at the start
       b.setBounded(OffsetsInitializer.latest());

@@ -117,6 +117,7 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
     feedbackDelays =
         metrics.histogram("clusterFeedbackDelayMs", new DescriptiveStatisticsHistogram(1_000));
     metrics.gauge("unknownItems", () -> model.unknownItems());
+    metrics.gauge("clusterUpdatesRejected", () -> clusters.rejectedUpdates());
     String version = model.modelVersion();
     metrics.gauge("modelVersion", () -> version);
     String device = model.device();
@@ -214,7 +215,9 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
                   clusters.clusterSize(j),
                   chunk.getFirstEventTime().toEpochMilli(),
                   chunk.getLastEventTime().toEpochMilli(),
-                  chunk.getLastIngestTime().toEpochMilli())));
+                  chunk.getLastIngestTime().toEpochMilli()),
+              // event time of the chunk's newest item: the Kafka timestamp of what it produces
+              chunk.getLastEventTime().toEpochMilli()));
     }
     chunksEncoded.inc(buffer.size());
     buffer.clear();

@@ -4,7 +4,6 @@ import dev.glad.flink.state.ClusterState;
 import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import java.time.Instant;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -49,7 +48,7 @@ public final class ClusterMemoryFunction
 
   @Override
   public void open(OpenContext openContext) {
-    model = modelFactory.open(List.of());
+    model = modelFactory.openOnCpu();
     clusterState =
         getRuntimeContext()
             .getState(

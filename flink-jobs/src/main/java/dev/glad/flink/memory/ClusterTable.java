@@ -13,6 +13,7 @@ public final class ClusterTable {
   private final float[][] hidden;
   private final long[] sizes;
   private final long[] versions;
+  private long rejected;
 
   public ClusterTable(StreamingModel model) {
     this.modelVersion = model.modelVersion();
@@ -33,17 +34,24 @@ public final class ClusterTable {
   /**
    * Applies an update if it is for this model and newer than what the table holds.
    *
+   * <p>A record that cannot belong to this model (a cluster id outside it, vectors of another
+   * width) is rejected and counted, never thrown: the compacted topic would hand it back after
+   * every restart, and one bad record must not stop the job.
+   *
    * @return whether the table changed
-   * @throws IllegalArgumentException for a cluster id outside the model
    */
   public boolean apply(ClusterMemory update) {
     if (!modelVersion.equals(update.getModelVersion())) {
       return false;
     }
     int j = update.getClusterId();
-    if (j < 0 || j >= centroids.length) {
-      throw new IllegalArgumentException(
-          "cluster id " + j + " outside the model's " + centroids.length + " clusters");
+    int width = centroids.length == 0 ? 0 : centroids[0].length;
+    if (j < 0
+        || j >= centroids.length
+        || update.getCentroid().size() != width
+        || update.getHCE1().size() != hidden[j].length) {
+      rejected++;
+      return false;
     }
     if (update.getVersion() <= versions[j]) {
       return false;
@@ -53,6 +61,11 @@ public final class ClusterTable {
     sizes[j] = update.getSize();
     versions[j] = update.getVersion();
     return true;
+  }
+
+  /** Records {@link #apply} rejected as not belonging to this model. */
+  public long rejectedUpdates() {
+    return rejected;
   }
 
   public int size() {

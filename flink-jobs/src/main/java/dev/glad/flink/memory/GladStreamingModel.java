@@ -1,6 +1,7 @@
 package dev.glad.flink.memory;
 
 import ai.djl.engine.Engine;
+import dev.glad.model.artifact.ArtifactException;
 import dev.glad.model.encoder.DeviceChoice;
 import dev.glad.model.memory.ClusterState;
 import dev.glad.model.memory.GladModel;
@@ -164,13 +165,26 @@ public final class GladStreamingModel implements StreamingModel {
       choice
           .fallbackReason()
           .ifPresent(reason -> LOG.warn("encoder falls back to the CPU: {}", reason));
+      return load(choice.describe());
+    }
+
+    @Override
+    public StreamingModel openOnCpu() {
+      return load("cpu");
+    }
+
+    private StreamingModel load(String onDevice) {
       GladModel model;
       try {
-        model = GladModel.load(Path.of(directory), choice.describe());
-      } catch (RuntimeException e) {
+        model = GladModel.load(Path.of(directory), onDevice);
+      } catch (ArtifactException e) {
         // a broken artifact stays broken: fail the job now instead of restarting into it
         throw new SuppressRestartsException(
             new IllegalStateException("cannot load the model artifact " + directory, e));
+      } catch (RuntimeException e) {
+        // anything else (a device out of memory, a file system hiccup) may pass: restart
+        throw new IllegalStateException(
+            "cannot load the model artifact " + directory + " on " + onDevice, e);
       }
       if (modelVersion != null && !model.modelVersion().equals(modelVersion)) {
         String found = model.modelVersion();
@@ -185,8 +199,8 @@ public final class GladStreamingModel implements StreamingModel {
                     + modelVersion
                     + " when the job was built"));
       }
-      LOG.info("model {} loaded from {} on {}", model.modelVersion(), directory, choice.describe());
-      return new GladStreamingModel(model, choice.describe());
+      LOG.info("model {} loaded from {} on {}", model.modelVersion(), directory, onDevice);
+      return new GladStreamingModel(model, onDevice);
     }
   }
 }

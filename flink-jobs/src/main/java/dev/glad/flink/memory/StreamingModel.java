@@ -71,6 +71,14 @@ public interface StreamingModel extends AutoCloseable {
     StreamingModel open(List<String> gpuIndicesOfTask);
 
     /**
+     * The model for the user and cluster nodes, which never run the encoder: on the CPU whatever
+     * device the encoder stage uses, so a GPU holds one encoder per TaskManager slot, not three.
+     */
+    default StreamingModel openOnCpu() {
+      return open(List.of());
+    }
+
+    /**
      * Checks the model before the job is submitted, failing with a clear message.
      *
      * @param jobChunkSize the job's chunk size c, which must be the model's

@@ -67,7 +67,7 @@ public final class UserMemoryFunction
 
   @Override
   public void open(OpenContext openContext) {
-    model = modelFactory.open(List.of());
+    model = modelFactory.openOnCpu();
     clusters = new ClusterTable(model);
     userState =
         getRuntimeContext()
@@ -93,6 +93,8 @@ public final class UserMemoryFunction
       throws Exception {
     restoreClusters(ctx.getBroadcastState(CLUSTER_UPDATES));
     UserState state = userState.value();
+    // the sequence number survives a model-upgrade reset: consumers keep the highest one they saw
+    long sequenceBefore = state == null ? -1 : state.getSequenceNumber();
     if (state != null && !state.getModelVersion().equals(model.modelVersion())) {
       resets.inc();
       state = null;
@@ -112,7 +114,7 @@ public final class UserMemoryFunction
     float[] longTerm =
         model.userLongTerm(hU1, update.edgeWeights(), clusters.hiddenOf(update.clusterIds()));
 
-    long sequenceNumber = state == null ? 0 : state.getSequenceNumber() + 1;
+    long sequenceNumber = sequenceBefore + 1;
     long lastEventTime =
         Math.max(state == null ? Long.MIN_VALUE : state.getLastEventTime(), chunk.lastEventTime);
     UserState next =
