@@ -1,5 +1,7 @@
 package dev.glad.flink.cli;
 
+import dev.glad.flink.bench.StreamBench;
+import dev.glad.flink.demo.DemoModel;
 import dev.glad.flink.demo.DemoRunner;
 import dev.glad.flink.job.GladJob;
 import dev.glad.flink.job.GladJobSettings;
@@ -54,6 +56,9 @@ public final class Glad {
           "          --bootstrap-servers HOST:PORT --model DIR (= --model-dir) [--create-topics PARTITIONS]",
           "          and job settings:",
           "          " + String.join(", ", GladJobSettings.keys()),
+          "  bench   throughput of the whole memory job per encoder batch size (bounded runs on a",
+          "          MiniCluster, pre-filled topics, medians): --events 100000 --users 2000",
+          "          --batch-sizes 1,16,64 --repeats 3 --parallelism 2 [--model DIR]",
           "  train     train a model (Bert4Rec phase 1, GLAD phase 2): ./glad train --help",
           "  evaluate  evaluate a model artifact on a dataset: ./glad evaluate --help",
           "  help    this text");
@@ -87,6 +92,7 @@ public final class Glad {
       case "kafka" -> kafka(rest, out);
       case "job" -> job(rest, out);
       case "replay" -> replay(rest, out);
+      case "bench" -> bench(rest, out);
       case "train", "evaluate" -> ModelCli.run(args);
       default -> {
         err.println("error: unknown command '" + args[0] + "'");
@@ -126,6 +132,50 @@ public final class Glad {
             args.has("model") ? Path.of(args.string("model", null)) : null,
             Path.of(args.string("model-cache", defaultModelCache().toString())));
     return new DemoRunner(options, out).run() ? 0 : 1;
+  }
+
+  private static int bench(List<String> argList, PrintStream out) throws Exception {
+    Args args =
+        Args.parse(argList, Set.of())
+            .requireOnly(
+                Set.of(
+                    "model",
+                    "model-cache",
+                    "chunk-size",
+                    "users",
+                    "events",
+                    "batch-sizes",
+                    "repeats",
+                    "parallelism",
+                    "seed"));
+    int users = args.integer("users", 2_000);
+    int events = args.integer("events", 100_000);
+    int chunkSize = args.integer("chunk-size", 10);
+    long seed = args.longValue("seed", 42);
+    Path model =
+        args.has("model")
+            ? Path.of(args.string("model", null))
+            : DemoModel.forStream(users, events, chunkSize, seed)
+                .trainOrReuse(
+                    Path.of(args.string("model-cache", defaultModelCache().toString())), out);
+    List<Integer> batchSizes =
+        Arrays.stream(args.string("batch-sizes", "1,16,64").split(","))
+            .map(String::strip)
+            .map(Integer::valueOf)
+            .toList();
+    new StreamBench(
+            new StreamBench.Options(
+                model,
+                chunkSize,
+                users,
+                events,
+                batchSizes,
+                args.integer("repeats", 3),
+                args.integer("parallelism", 2),
+                seed),
+            out)
+        .run();
+    return 0;
   }
 
   private static int kafka(List<String> argList, PrintStream out) throws Exception {

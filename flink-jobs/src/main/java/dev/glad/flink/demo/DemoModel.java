@@ -42,6 +42,15 @@ public record DemoModel(
   /** Version of the training recipe below; part of the directory name, so a change retrains. */
   static final String RECIPE = "r2";
 
+  /**
+   * The model the demo and the bench train for a synthetic stream: e = 32, 20 Cloze epochs, 2 ×
+   * 8,000 phase-2 examples, on as many history events as the stream has (at most 200,000).
+   */
+  public static DemoModel forStream(int users, long streamEvents, int chunkSize, long seed) {
+    return new DemoModel(
+        users, (int) Math.min(streamEvents, 200_000), 32, chunkSize, 20, 2, 8_000, seed);
+  }
+
   /** The generator settings the model's history and the live stream share. */
   public SyntheticInteractions.Settings generatorSettings(long startMillis) {
     return SyntheticInteractions.Settings.defaults(seed, startMillis).withUsers(users);

@@ -96,8 +96,7 @@ public final class DemoRunner {
      * many history events as the live stream has.
      */
     public DemoModel demoModel() {
-      return new DemoModel(
-          users, (int) Math.min(events, 200_000), 32, chunkSize, 20, 2, 8_000, seed);
+      return DemoModel.forStream(users, events, chunkSize, seed);
     }
   }
 
