@@ -20,8 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -143,10 +141,8 @@ public final class StreamBench {
             .transactionalIdPrefix("bench-" + prefix)
             .transactionTimeout(Duration.ofMinutes(10))
             .build();
-    Configuration conf = GladJob.flinkConfiguration(settings);
-    conf.set(CoreOptions.TMP_DIRS, work.resolve("tmp").toString());
     StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
+        GladJob.localEnvironment(settings, options.parallelism(), work.resolve("tmp"));
     KafkaIo.job(settings).addTo(env);
     long start = System.nanoTime();
     env.execute("glad-bench");

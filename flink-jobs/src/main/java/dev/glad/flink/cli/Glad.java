@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -260,10 +259,8 @@ public final class Glad {
               (short) 1);
       out.println("created topics: " + created);
     }
-    Configuration conf = GladJob.flinkConfiguration(settings);
     int parallelism = settings.parallelism() > 0 ? settings.parallelism() : 2;
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    StreamExecutionEnvironment env = GladJob.localEnvironment(settings, parallelism, null);
     KafkaIo.job(settings).addTo(env);
     out.println("running the GLAD job on a local MiniCluster: " + settings);
     env.execute("glad-memory");

@@ -28,8 +28,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -166,10 +164,8 @@ public final class DemoRunner {
               .restartAttempts(3)
               .transactionTimeout(Duration.ofMinutes(5))
               .build();
-      Configuration conf = GladJob.flinkConfiguration(settings);
-      conf.set(CoreOptions.TMP_DIRS, work.resolve("tmp").toString());
       StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(), conf);
+          GladJob.localEnvironment(settings, options.parallelism(), work.resolve("tmp"));
       KafkaIo.job(settings).addTo(env);
       out.printf(
           "  starting the Flink job on a MiniCluster (parallelism %d, chunk size c=%d, model %s,"

@@ -226,6 +226,21 @@ public final class GladJob {
   }
 
   /**
+   * A MiniCluster environment with the job's configuration, for the launcher's local runs (demo,
+   * bench, {@code ./glad job}).
+   *
+   * @param tmpDir Flink's spill and RocksDB working directory, or null for the system default
+   */
+  public static StreamExecutionEnvironment localEnvironment(
+      GladJobSettings settings, int parallelism, java.nio.file.Path tmpDir) {
+    Configuration conf = flinkConfiguration(settings);
+    if (tmpDir != null) {
+      conf.set(org.apache.flink.configuration.CoreOptions.TMP_DIRS, tmpDir.toString());
+    }
+    return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+  }
+
+  /**
    * The Flink configuration the job needs: RocksDB with incremental checkpoints, exactly-once
    * checkpointing, a bounded restart strategy, no silent Kryo fallback for our types.
    */
