@@ -36,6 +36,50 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
   @Override
   public void beforeAll(ExtensionContext context) {
     broker = EmbeddedKafkaBroker.start();
+    warmUpTransactions();
+  }
+
+  /**
+   * Commits one transaction before any test runs. A fresh broker creates and loads its
+   * transaction-state topic on the first transactional producer; twice the first test of a class
+   * lost chunks and spent two minutes in that window (cause not pinned down, see
+   * docs/ARCHITECTURE.md §9), so no test is the first transactional client any more.
+   */
+  private void warmUpTransactions() {
+    long start = System.nanoTime();
+    GladTopics warmUp = GladTopics.withPrefix("warm-up.");
+    TopicAdmin.createMissing(bootstrapServers(), warmUp, 1, (short) 1);
+    String topic = warmUp.interactions().name();
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, new byte[] {1}));
+      producer.commitTransaction();
+    }
+    List<byte[]> read = new ArrayList<>();
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (read.isEmpty() && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(100)).forEach(r -> read.add(r.value()));
+      }
+    }
+    if (read.isEmpty()) {
+      throw new IllegalStateException("the broker's first transaction never became readable");
+    }
+    System.out.printf(
+        "test broker: first transaction committed and read in %.1f s%n",
+        (System.nanoTime() - start) / 1e9);
   }
 
   @Override
@@ -153,7 +197,8 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
               .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + timeout.toNanos();
+      long began = System.nanoTime();
+      long deadline = began + timeout.toNanos();
       var end =
           settled
               ? settledEndOffsets(consumer, partitions, deadline, topic.name(), timeout)
@@ -170,6 +215,13 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           values.add(topic.deserializeValue(r.value()));
         }
+      }
+      double seconds = (System.nanoTime() - began) / 1e9;
+      if (seconds > 5) {
+        // reading a test's few records takes milliseconds; a slow read points at the broker
+        System.out.printf(
+            "slow read_committed of %s: %d records up to %s in %.1f s%n",
+            topic.name(), values.size(), end, seconds);
       }
     }
     return values;
