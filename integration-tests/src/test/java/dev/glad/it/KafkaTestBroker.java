@@ -135,16 +135,38 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     }
   }
 
-  /** Sends records keyed by user id and waits until they are acknowledged. */
+  /**
+   * Sends records keyed by user id and waits until every one is acknowledged; a record the broker
+   * did not take fails the test here, with its cause, instead of going missing from its output.
+   */
   public <V> void send(
       Topic<String, V> topic, List<V> values, java.util.function.Function<V, String> key) {
+    long start = System.nanoTime();
+    List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks =
+        new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (V value : values) {
-        producer.send(
-            new ProducerRecord<>(
-                topic.name(), topic.serializeKey(key.apply(value)), topic.serializeValue(value)));
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topic.name(),
+                    topic.serializeKey(key.apply(value)),
+                    topic.serializeValue(value))));
       }
       producer.flush();
+      for (var ack : acks) {
+        ack.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError("the broker did not take a record of " + topic.name(), e.getCause());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (seconds > 5) {
+      System.out.printf(
+          "slow send: %d records to %s in %.1f s%n", values.size(), topic.name(), seconds);
     }
   }
 

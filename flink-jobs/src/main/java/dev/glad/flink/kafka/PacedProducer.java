@@ -17,6 +17,10 @@ public final class PacedProducer implements AutoCloseable {
   private final int ratePerSecond;
   private final long startNanos = System.nanoTime();
   private long sent;
+  private final java.util.concurrent.atomic.AtomicLong failed =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<Exception> firstFailure =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public PacedProducer(String bootstrapServers, int ratePerSecond) {
     if (ratePerSecond < 1) {
@@ -33,7 +37,14 @@ public final class PacedProducer implements AutoCloseable {
 
   /** Sends one record without pacing (e.g. an injected bad record next to its event). */
   public void send(String topic, byte[] key, byte[] value) {
-    producer.send(new ProducerRecord<>(topic, key, value));
+    producer.send(
+        new ProducerRecord<>(topic, key, value),
+        (metadata, error) -> {
+          if (error != null) {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, error);
+          }
+        });
   }
 
   /** Sends one record, then sleeps as long as the sends so far are ahead of the rate. */
@@ -57,8 +68,19 @@ public final class PacedProducer implements AutoCloseable {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
+  /**
+   * Waits for every send to be acknowledged.
+   *
+   * @throws IllegalStateException when the broker did not take a record: nothing sent here is lost
+   *     silently
+   */
   public void flush() {
     producer.flush();
+    if (failed.get() > 0) {
+      throw new IllegalStateException(
+          failed.get() + " record(s) were not delivered; the first error: " + firstFailure.get(),
+          firstFailure.get());
+    }
   }
 
   @Override
