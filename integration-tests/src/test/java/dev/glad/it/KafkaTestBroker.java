@@ -97,7 +97,39 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
   public GladTopics freshTopics() {
     GladTopics topics = GladTopics.withPrefix("t" + TOPIC_SETS.incrementAndGet() + ".");
     TopicAdmin.createMissing(bootstrapServers(), topics, 4, (short) 1);
+    awaitLeaders(topics);
     return topics;
+  }
+
+  /** Waits until every partition of the topics has a leader, so the first send finds one. */
+  private void awaitLeaders(GladTopics topics) {
+    Properties p = new Properties();
+    p.put(
+        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers());
+    List<String> names = topics.all().stream().map(Topic::name).toList();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      while (true) {
+        boolean ready =
+            admin.describeTopics(names).allTopicNames().get().values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(info -> info.leader() != null && !info.leader().isEmpty());
+        if (ready) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("topics " + names + " have partitions without a leader");
+        }
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // a topic not yet visible to the admin client: let the next poll decide
+      throw new AssertionError("cannot describe " + names, e.getCause());
+    }
   }
 
   /**
