@@ -101,7 +101,11 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     return topics;
   }
 
-  /** Waits until every partition of the topics has a leader, so the first send finds one. */
+  /**
+   * Waits until every partition of the topics has a leader, so the first send finds one. A topic
+   * the controller has just created can be unknown to the broker's metadata for a moment; a
+   * producer that hits that window may drop its batch after {@code delivery.timeout.ms}.
+   */
   private void awaitLeaders(GladTopics topics) {
     Properties p = new Properties();
     p.put(
@@ -109,27 +113,28 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
         bootstrapServers());
     List<String> names = topics.all().stream().map(Topic::name).toList();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String lastProblem = "none";
     try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-      while (true) {
-        boolean ready =
-            admin.describeTopics(names).allTopicNames().get().values().stream()
-                .flatMap(d -> d.partitions().stream())
-                .allMatch(info -> info.leader() != null && !info.leader().isEmpty());
-        if (ready) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("topics " + names + " have partitions without a leader");
+      while (System.nanoTime() < deadline) {
+        try {
+          boolean ready =
+              admin.describeTopics(names).allTopicNames().get().values().stream()
+                  .flatMap(d -> d.partitions().stream())
+                  .allMatch(info -> info.leader() != null && !info.leader().isEmpty());
+          if (ready) {
+            return;
+          }
+          lastProblem = "a partition without a leader";
+        } catch (java.util.concurrent.ExecutionException e) {
+          lastProblem = String.valueOf(e.getCause()); // not visible yet: ask again
         }
         Thread.sleep(50);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      // a topic not yet visible to the admin client: let the next poll decide
-      throw new AssertionError("cannot describe " + names, e.getCause());
     }
+    throw new AssertionError("topics " + names + " not ready within 30 s: " + lastProblem);
   }
 
   /**
