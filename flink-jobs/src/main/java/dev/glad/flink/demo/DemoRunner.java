@@ -159,6 +159,9 @@ public final class DemoRunner {
               // one would break the final drain: Flink drops the drain's MAX watermark from an
               // idle source (FLINK-40499) and the last event-time buffers would not flush.
               .sourceIdleness(Duration.ofMinutes(10))
+              // the generator's jitter is the stream's whole disorder: wait just past it, so
+              // chunks (and the watermark that "too late" needs) come soon
+              .maxOutOfOrderness(options.outOfOrderJitter().plusSeconds(1))
               .startingOffsets(GladJobSettings.StartingOffsets.EARLIEST)
               .parallelism(options.parallelism())
               .restartAttempts(3)
@@ -186,9 +189,8 @@ public final class DemoRunner {
       try (OutputCounter counter =
           new OutputCounter(broker.bootstrapServers(), topics, Set.copyOf(SAMPLE_USERS))) {
         counter.start();
-        long produceStart = System.nanoTime();
-        produce(broker.bootstrapServers(), topics, generator, validPerUser, injected, counter);
-        double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+        double produceSeconds =
+            produce(broker.bootstrapServers(), topics, generator, validPerUser, injected, counter);
 
         out.println("  all events sent; waiting for the job to read them all ...");
         awaitConsumed(broker, topics, settings.consumerGroup(), Duration.ofMinutes(5), counter);
@@ -228,13 +230,15 @@ public final class DemoRunner {
     }
   }
 
-  private void produce(
+  /** Streams the events; returns the seconds spent producing (after the job came up). */
+  private double produce(
       String bootstrap,
       GladTopics topics,
       SyntheticInteractions generator,
       Map<String, Integer> validPerUser,
       Map<DeadLetterReason, Long> injected,
-      OutputCounter counter) {
+      OutputCounter counter)
+      throws InterruptedException {
     SplittableRandom jitter = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
     long jitterMillis = options.outOfOrderJitter().toMillis();
     long lastPrint = System.nanoTime();
@@ -243,6 +247,9 @@ public final class DemoRunner {
     long firstBad = Math.min(options.events() / 5, 5_000);
     String topic = topics.interactions().name();
     try (PacedProducer producer = new PacedProducer(bootstrap, options.ratePerSecond())) {
+      awaitJobUp(producer, topic, counter, injected);
+      producer.restartClock();
+      lastPrint = System.nanoTime();
       for (long i = 0; i < options.events(); i++) {
         InteractionEvent generated = generator.next();
         long now = System.currentTimeMillis();
@@ -259,7 +266,7 @@ public final class DemoRunner {
           BadRecords kind = BadRecords.ofTurn(badTurn);
           if (kind == BadRecords.TOO_LATE && counter.chunks() == 0) {
             // "too late" needs a watermark to be late against; committed chunks prove the job's
-            // watermark has moved (a job still reading its backlog may not have emitted one)
+            // watermark has moved (a job still reading a backlog may not have emitted one)
             kind = BadRecords.ofTurn(++badTurn);
           }
           producer.send(topic, key, kind.value(event, badTurn, Duration.ofMinutes(10)));
@@ -289,7 +296,38 @@ public final class DemoRunner {
               counter.chunks(),
               counter.userMemoryUpdates(),
               counter.deadLetters()));
+      return producer.elapsedSeconds();
     }
+  }
+
+  /**
+   * Sends one undecodable record and waits until it is in the dead-letter topic: then every task of
+   * the job is running (models loaded) and a checkpoint has committed, so the stream that follows
+   * is processed live instead of piling up as a backlog.
+   */
+  private void awaitJobUp(
+      PacedProducer producer,
+      String topic,
+      OutputCounter counter,
+      Map<DeadLetterReason, Long> injected)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    producer.send(
+        topic,
+        "probe".getBytes(StandardCharsets.UTF_8),
+        BadRecords.GARBAGE_BYTES.value(null, -1, Duration.ZERO));
+    injected.merge(BadRecords.GARBAGE_BYTES.expectedReason(), 1L, Long::sum);
+    producer.flush();
+    long deadline = start + TimeUnit.MINUTES.toNanos(3);
+    while (counter.deadLetters() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the job did not come up within 3 minutes");
+      }
+      Thread.sleep(100);
+    }
+    out.printf(
+        "  the job is up (a probe record reached the dead-letter topic after %.1fs); streaming%n",
+        (System.nanoTime() - start) / 1e9);
   }
 
   /** Waits until the job's committed offsets reach the end of every interactions partition. */

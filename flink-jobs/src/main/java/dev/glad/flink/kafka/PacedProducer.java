@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class PacedProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final int ratePerSecond;
-  private final long startNanos = System.nanoTime();
+  private long startNanos = System.nanoTime();
   private long sent;
   private final java.util.concurrent.atomic.AtomicLong failed =
       new java.util.concurrent.atomic.AtomicLong();
@@ -63,7 +63,13 @@ public final class PacedProducer implements AutoCloseable {
     }
   }
 
-  /** Seconds since this producer was created. */
+  /** Starts the rate schedule and the elapsed time afresh (after a wait that is not production). */
+  public void restartClock() {
+    startNanos = System.nanoTime();
+    sent = 0;
+  }
+
+  /** Seconds since this producer was created or its clock restarted. */
   public double elapsedSeconds() {
     return (System.nanoTime() - startNanos) / 1e9;
   }
