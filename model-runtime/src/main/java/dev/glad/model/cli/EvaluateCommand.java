@@ -47,7 +47,8 @@ final class EvaluateCommand {
           "  --device D                         auto|cpu|gpu|gpu:N (auto)",
           "  --threads N                        PyTorch intra-op threads (all cores)");
 
-  private static final Set<String> FLAGS =
+  /** Flags of {@code glad evaluate}; the GLAD evaluation takes these and its own. */
+  static final Set<String> FLAGS =
       Set.of(
           "model",
           "data",
@@ -59,6 +60,7 @@ final class EvaluateCommand {
           "batch",
           "device",
           "threads");
+
   private static final Set<String> SWITCHES = Set.of("baselines");
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();

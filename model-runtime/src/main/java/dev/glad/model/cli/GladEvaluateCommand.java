@@ -62,20 +62,10 @@ final class GladEvaluateCommand {
           "  --seed N, --batch N, --device D, --threads N, --format F  as for Bert4Rec");
 
   private static final Set<String> FLAGS =
-      Set.of(
-          "model",
-          "data",
-          "format",
-          "negatives",
-          "split",
-          "json",
-          "seed",
-          "batch",
-          "device",
-          "threads",
-          "compare",
-          "gate-png",
-          "max-users");
+      java.util.stream.Stream.concat(
+              EvaluateCommand.FLAGS.stream(),
+              java.util.stream.Stream.of("compare", "gate-png", "max-users"))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
   private static final Set<String> SWITCHES = Set.of("segments", "baselines", "footprint");
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();

@@ -28,6 +28,18 @@ public final class Evaluator {
   private final long skippedUnknownTarget;
 
   /**
+   * The per-epoch validation evaluator both trainers use: popularity-sampled negatives on the
+   * validation target, 256 users per pass.
+   *
+   * @param evalUsers users to validate on, 0 = all, negative = no validation (returns null)
+   */
+  public static Evaluator forValidation(LeaveOneOutSplit split, long seed, int evalUsers) {
+    return evalUsers < 0
+        ? null
+        : new Evaluator(split, LeaveOneOutSplit.Target.VALIDATION, seed, 256, evalUsers);
+  }
+
+  /**
    * @param maxUsers evaluate only the first {@code maxUsers} evaluable users in a seeded random
    *     order (0 = all)
    */

@@ -171,15 +171,7 @@ public final class Phase2Trainer {
               : null;
       AdamW headOptimizer =
           head == null ? null : new AdamW(headManager, headParameters, config.weightDecay());
-      Evaluator evaluator =
-          config.evalUsers() < 0
-              ? null
-              : new Evaluator(
-                  split,
-                  LeaveOneOutSplit.Target.VALIDATION,
-                  config.seed(),
-                  256,
-                  config.evalUsers());
+      Evaluator evaluator = Evaluator.forValidation(split, config.seed(), config.evalUsers());
       List<CurvePoint> curve = new ArrayList<>();
       double bestMetric = Double.NEGATIVE_INFINITY;
       double bestEpoch = 0;

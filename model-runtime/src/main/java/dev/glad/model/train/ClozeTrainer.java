@@ -152,15 +152,7 @@ public final class ClozeTrainer {
             state.stepInEpoch,
             stepsPerEpoch());
       }
-      Evaluator evaluator =
-          config.evalUsers() < 0
-              ? null
-              : new Evaluator(
-                  split,
-                  LeaveOneOutSplit.Target.VALIDATION,
-                  config.seed(),
-                  256,
-                  config.evalUsers());
+      Evaluator evaluator = Evaluator.forValidation(split, config.seed(), config.evalUsers());
       String stopReason = "completed " + config.epochs() + " epochs";
       long runStart = System.nanoTime();
       double secondsBeforeRun = state.trainingSeconds;
