@@ -17,14 +17,14 @@ mkdir -p "$dir/conf" "$dir/log"
 
 cluster_classpath() {
   # Flink and DJL from the launcher's classpath; everything the job jar brings is left out.
-  tr ':' '\n' < "$ROOT/flink-jobs/target/glad.classpath" \
-    | grep -v -E '/dev/glad/|flink-connector-kafka|flink-avro|/org/apache/avro/|/org/apache/kafka/|/org/scala-lang/|scala-logging|jfreechart' \
+  tr ':' '\n' < "$ROOT/glad-cli/target/glad.classpath" \
+    | grep -v -E '/dev/glad/|picocli|flink-connector-kafka|flink-avro|/org/apache/avro/|/org/apache/kafka/|/org/scala-lang/|scala-logging|jfreechart' \
     | paste -sd: -
 }
 
 case "$cmd" in
   start)
-    [[ -f "$ROOT/flink-jobs/target/glad.classpath" ]] || "$ROOT/glad" help >/dev/null
+    [[ -f "$ROOT/glad-cli/target/glad.classpath" ]] || "$ROOT/glad" --help >/dev/null
     port=${FLINK_REST_PORT:-18081}
     cat > "$dir/conf/config.yaml" <<CONF
 jobmanager.rpc.address: localhost
@@ -41,7 +41,7 @@ io.tmp.dirs: $dir/tmp
 classloader.parent-first-patterns.additional: ai.djl.;com.sun.jna.
 env.java.opts.all: -Dai.djl.offline=true --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
 CONF
-    cp "$ROOT/flink-jobs/src/main/resources/glad-log4j2.xml" "$dir/conf/log4j2.xml"
+    cp "$ROOT/glad-cli/src/main/resources/glad-log4j2.xml" "$dir/conf/log4j2.xml"
     CP="$(cluster_classpath)"
     nohup java -Xmx768m -Dlog4j2.configurationFile="$dir/conf/log4j2.xml" \
       --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \

@@ -1,10 +1,26 @@
 package dev.glad.it;
 
+import static dev.glad.flink.job.GladJobOptions.ALLOWED_LATENESS;
+import static dev.glad.flink.job.GladJobOptions.BOOTSTRAP_SERVERS;
+import static dev.glad.flink.job.GladJobOptions.BOUNDED;
+import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_INTERVAL;
+import static dev.glad.flink.job.GladJobOptions.CHUNK_SIZE;
+import static dev.glad.flink.job.GladJobOptions.DEDUPE_WINDOW;
+import static dev.glad.flink.job.GladJobOptions.MAX_OUT_OF_ORDERNESS;
+import static dev.glad.flink.job.GladJobOptions.PARALLELISM;
+import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
+import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
+import static dev.glad.flink.job.GladJobOptions.SOURCE_IDLENESS;
+import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
+import static dev.glad.flink.job.GladJobOptions.TOPIC_PREFIX;
+import static dev.glad.flink.job.GladJobOptions.TRANSACTIONAL_ID_PREFIX;
+import static dev.glad.flink.job.GladJobOptions.TRANSACTION_TIMEOUT;
 import static dev.glad.it.Events.click;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.glad.flink.job.GladJob;
+import dev.glad.flink.job.GladJobOptions;
 import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.KafkaIo;
 import dev.glad.schemas.ClusterMemory;
@@ -104,7 +120,8 @@ class ChunkingPipelineITCase {
     }
     KAFKA.send(topics.interactions(), events, InteractionEvent::getUserId);
 
-    runBounded(settings(topics).bounded(true).sourceIdleness(Duration.ofMillis(1)).build());
+    runBounded(
+        settings(topics).set(BOUNDED, true).set(SOURCE_IDLENESS, Duration.ofMillis(1)).build());
 
     assertThat(committedChunks(topics)).hasSize(80);
   }
@@ -211,7 +228,8 @@ class ChunkingPipelineITCase {
   @Test
   void aTooLateEventLandsInTheDeadLetterTopic() throws Exception {
     GladTopics topics = KAFKA.freshTopics();
-    JobClient job = startUnbounded(topics, settings(topics).sourceIdleness(Duration.ofSeconds(1)));
+    JobClient job =
+        startUnbounded(topics, settings(topics).set(SOURCE_IDLENESS, Duration.ofSeconds(1)));
     try {
       // Given the watermark has passed a complete chunk of u1
       KAFKA.send(topics.interactions(), threeEventsOf("u1", 0), InteractionEvent::getUserId);
@@ -250,9 +268,9 @@ class ChunkingPipelineITCase {
         startUnbounded(
             topics,
             settings(topics)
-                .sourceIdleness(Duration.ofSeconds(1))
-                .restartAttempts(5)
-                .restartDelay(Duration.ofMillis(500)));
+                .set(SOURCE_IDLENESS, Duration.ofSeconds(1))
+                .set(RESTART_ATTEMPTS, 5)
+                .set(RESTART_DELAY, Duration.ofMillis(500)));
     try {
       // Given a first batch is processed and committed
       List<InteractionEvent> first = new ArrayList<>();
@@ -307,24 +325,24 @@ class ChunkingPipelineITCase {
 
   private static GladJobSettings.Builder settings(GladTopics topics) {
     return GladJobSettings.builder()
-        .bootstrapServers(KAFKA.bootstrapServers())
-        .topicPrefix(topics.prefix())
-        .chunkSize(C)
-        .maxOutOfOrderness(Duration.ofSeconds(2))
-        .allowedLateness(Duration.ofSeconds(5))
-        .dedupeWindow(Duration.ofMinutes(10))
-        .startingOffsets(GladJobSettings.StartingOffsets.EARLIEST)
-        .checkpointInterval(Duration.ofMillis(500))
-        .restartAttempts(0)
-        .parallelism(2)
+        .set(BOOTSTRAP_SERVERS, KAFKA.bootstrapServers())
+        .set(TOPIC_PREFIX, topics.prefix())
+        .set(CHUNK_SIZE, C)
+        .set(MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(2))
+        .set(ALLOWED_LATENESS, Duration.ofSeconds(5))
+        .set(DEDUPE_WINDOW, Duration.ofMinutes(10))
+        .set(STARTING_OFFSETS, GladJobOptions.StartingOffsets.EARLIEST)
+        .set(CHECKPOINT_INTERVAL, Duration.ofMillis(500))
+        .set(RESTART_ATTEMPTS, 0)
+        .set(PARALLELISM, 2)
         // generous: a slow stretch on a loaded machine must not let the broker abort a
         // transaction the job will still commit (that loses its records)
-        .transactionTimeout(Duration.ofMinutes(5))
-        .transactionalIdPrefix("it-" + topics.prefix());
+        .set(TRANSACTION_TIMEOUT, Duration.ofMinutes(5))
+        .set(TRANSACTIONAL_ID_PREFIX, "it-" + topics.prefix());
   }
 
   private static void runBounded(GladTopics topics) throws Exception {
-    runBounded(settings(topics).bounded(true).build());
+    runBounded(settings(topics).set(BOUNDED, true).build());
   }
 
   private static void runBounded(GladJobSettings settings) throws Exception {

@@ -2,7 +2,7 @@ package dev.glad.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.glad.flink.demo.DemoRunner;
+import dev.glad.tools.demo.DemoRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.glad.it;
 
-import dev.glad.flink.kafka.EmbeddedKafkaBroker;
-import dev.glad.flink.kafka.TopicAdmin;
 import dev.glad.schemas.kafka.GladTopics;
 import dev.glad.schemas.kafka.Topic;
+import dev.glad.tools.kafka.EmbeddedKafkaBroker;
+import dev.glad.tools.kafka.TopicAdmin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

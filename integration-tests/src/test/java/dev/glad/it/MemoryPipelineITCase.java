@@ -1,16 +1,35 @@
 package dev.glad.it;
 
+import static dev.glad.flink.job.GladJobOptions.ALLOWED_LATENESS;
+import static dev.glad.flink.job.GladJobOptions.BOOTSTRAP_SERVERS;
+import static dev.glad.flink.job.GladJobOptions.BOUNDED;
+import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_INTERVAL;
+import static dev.glad.flink.job.GladJobOptions.CHUNK_SIZE;
+import static dev.glad.flink.job.GladJobOptions.CLUSTER_UPDATES;
+import static dev.glad.flink.job.GladJobOptions.DEDUPE_WINDOW;
+import static dev.glad.flink.job.GladJobOptions.DEVICE;
+import static dev.glad.flink.job.GladJobOptions.EMIT_CLUSTER_ASSIGNMENTS;
+import static dev.glad.flink.job.GladJobOptions.ENCODER_BATCH_SIZE;
+import static dev.glad.flink.job.GladJobOptions.MAX_OUT_OF_ORDERNESS;
+import static dev.glad.flink.job.GladJobOptions.MODEL_DIR;
+import static dev.glad.flink.job.GladJobOptions.PARALLELISM;
+import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
+import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
+import static dev.glad.flink.job.GladJobOptions.SOURCE_IDLENESS;
+import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
+import static dev.glad.flink.job.GladJobOptions.TOPIC_PREFIX;
+import static dev.glad.flink.job.GladJobOptions.TRANSACTIONAL_ID_PREFIX;
+import static dev.glad.flink.job.GladJobOptions.TRANSACTION_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.glad.flink.generator.SyntheticInteractions;
 import dev.glad.flink.job.GladJob;
+import dev.glad.flink.job.GladJobOptions;
 import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.KafkaIo;
 import dev.glad.flink.memory.Vectors;
-import dev.glad.flink.replay.DatasetReplay;
+import dev.glad.model.artifact.GladModel;
 import dev.glad.model.data.UserSequences;
-import dev.glad.model.memory.GladModel;
 import dev.glad.model.memory.GraphMemoryMath;
 import dev.glad.model.memory.OfflineMemoryBuilder;
 import dev.glad.schemas.ClusterAssignment;
@@ -19,6 +38,8 @@ import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.InteractionEvent;
 import dev.glad.schemas.UserMemory;
 import dev.glad.schemas.kafka.GladTopics;
+import dev.glad.tools.generator.SyntheticInteractions;
+import dev.glad.tools.replay.DatasetReplay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +100,7 @@ class MemoryPipelineITCase {
     KAFKA.send(topics.interactions(), events, InteractionEvent::getUserId);
 
     // When the job reads it with cluster updates off
-    run(settings(topics, parallelism).clusterUpdates(false).build());
+    run(settings(topics, parallelism).set(CLUSTER_UPDATES, false).build());
 
     // Then nothing was rejected, and every user's last memory equals the offline builder's
     assertThat(KAFKA.readCommitted(topics.deadLetters(), readTimeout())).isEmpty();
@@ -126,7 +147,7 @@ class MemoryPipelineITCase {
     List<InteractionEvent> events = DatasetReplay.events(data, startOfReplay(), 1_000);
     KAFKA.send(topics.interactions(), events, InteractionEvent::getUserId);
 
-    run(settings(topics, 2).clusterUpdates(true).emitClusterAssignments(true).build());
+    run(settings(topics, 2).set(CLUSTER_UPDATES, true).set(EMIT_CLUSTER_ASSIGNMENTS, true).build());
 
     // Then each complete chunk produced exactly one user-memory update, numbered 0..n-1 per user
     List<UserMemory> updates = KAFKA.readCommitted(topics.userMemory(), readTimeout());
@@ -187,20 +208,20 @@ class MemoryPipelineITCase {
     GladTopics topics = KAFKA.freshTopics();
     GladJobSettings settings =
         settings(topics, 2)
-            .bounded(false)
-            .clusterUpdates(true)
-            .emitClusterAssignments(true)
+            .set(BOUNDED, false)
+            .set(CLUSTER_UPDATES, true)
+            .set(EMIT_CLUSTER_ASSIGNMENTS, true)
             // the tick that moves the watermark goes to one partition, so the others must go idle
             // quickly; then a partition read late can fall behind the watermark: admit it (this
             // test is about the feedback bound, not about lateness)
-            .sourceIdleness(Duration.ofSeconds(1))
-            .allowedLateness(Duration.ofMinutes(30))
-            .dedupeWindow(Duration.ofHours(1))
+            .set(SOURCE_IDLENESS, Duration.ofSeconds(1))
+            .set(ALLOWED_LATENESS, Duration.ofMinutes(30))
+            .set(DEDUPE_WINDOW, Duration.ofHours(1))
             // a long-running job with 500 ms checkpoints on a loaded 2-core machine: a transient
             // task or checkpoint failure restarts it (logged) instead of failing the test; the
             // bound checked below holds across a restart
-            .restartAttempts(3)
-            .restartDelay(Duration.ofMillis(200))
+            .set(RESTART_ATTEMPTS, 3)
+            .set(RESTART_DELAY, Duration.ofMillis(200))
             .build();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(GladJob.flinkConfiguration(settings));
@@ -284,14 +305,15 @@ class MemoryPipelineITCase {
     Files.write(params, bytes);
     GladTopics topics = KAFKA.freshTopics();
 
-    assertThatThrownBy(() -> KafkaIo.job(settings(topics, 1).modelDir(broken.toString()).build()))
+    assertThatThrownBy(
+            () -> KafkaIo.job(settings(topics, 1).set(MODEL_DIR, broken.toString()).build()))
         .hasMessageContaining(params.getFileName().toString());
   }
 
   @Test
   void aJobChunkSizeThatDiffersFromTheModelsIsRefused() {
     GladTopics topics = KAFKA.freshTopics();
-    assertThatThrownBy(() -> KafkaIo.job(settings(topics, 1).chunkSize(7).build()))
+    assertThatThrownBy(() -> KafkaIo.job(settings(topics, 1).set(CHUNK_SIZE, 7).build()))
         .hasMessageContaining("chunk-size 7 of the job differs from the model's c = 5");
   }
 
@@ -335,22 +357,21 @@ class MemoryPipelineITCase {
 
   private static GladJobSettings.Builder settings(GladTopics topics, int parallelism) {
     return GladJobSettings.builder()
-        .bootstrapServers(KAFKA.bootstrapServers())
-        .topicPrefix(topics.prefix())
-        .modelDir(model.toString())
-        .device("cpu")
-        .chunkSize(TestModels.TINY.chunkSize())
-        .encoderBatchSize(16)
-        .maxOutOfOrderness(Duration.ofSeconds(1))
-        .startingOffsets(GladJobSettings.StartingOffsets.EARLIEST)
-        .bounded(true)
-        .checkpointInterval(Duration.ofMillis(500))
-        .restartAttempts(0)
-        .parallelism(parallelism)
+        .set(BOOTSTRAP_SERVERS, KAFKA.bootstrapServers())
+        .set(TOPIC_PREFIX, topics.prefix())
+        .set(MODEL_DIR, model.toString())
+        .set(DEVICE, "cpu")
+        .set(ENCODER_BATCH_SIZE, 16)
+        .set(MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1))
+        .set(STARTING_OFFSETS, GladJobOptions.StartingOffsets.EARLIEST)
+        .set(BOUNDED, true)
+        .set(CHECKPOINT_INTERVAL, Duration.ofMillis(500))
+        .set(RESTART_ATTEMPTS, 0)
+        .set(PARALLELISM, parallelism)
         // generous: a slow stretch on a loaded machine must not let the broker abort a
         // transaction the job will still commit (that loses its records)
-        .transactionTimeout(Duration.ofMinutes(5))
-        .transactionalIdPrefix("mem-" + topics.prefix() + parallelism);
+        .set(TRANSACTION_TIMEOUT, Duration.ofMinutes(5))
+        .set(TRANSACTIONAL_ID_PREFIX, "mem-" + topics.prefix() + parallelism);
   }
 
   private static void run(GladJobSettings settings) throws Exception {

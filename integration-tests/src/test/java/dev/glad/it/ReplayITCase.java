@@ -2,10 +2,10 @@ package dev.glad.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.glad.flink.replay.ReplayProducer;
 import dev.glad.model.data.InteractionFormat;
 import dev.glad.schemas.InteractionEvent;
 import dev.glad.schemas.kafka.GladTopics;
+import dev.glad.tools.replay.ReplayProducer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.glad.it;
 
-import dev.glad.flink.demo.DemoModel;
+import dev.glad.tools.demo.DemoModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,20 @@
 package dev.glad.flink.job;
 
+import static dev.glad.flink.job.GladJobOptions.ALLOWED_LATENESS;
+import static dev.glad.flink.job.GladJobOptions.BOUNDED;
+import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_DIR;
+import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_INTERVAL;
+import static dev.glad.flink.job.GladJobOptions.CHUNK_SIZE;
+import static dev.glad.flink.job.GladJobOptions.CLUSTER_UPDATES;
+import static dev.glad.flink.job.GladJobOptions.DEDUPE_WINDOW;
+import static dev.glad.flink.job.GladJobOptions.ENCODER_BATCH_SIZE;
+import static dev.glad.flink.job.GladJobOptions.ENCODER_MAX_WAIT;
+import static dev.glad.flink.job.GladJobOptions.MAX_OUT_OF_ORDERNESS;
+import static dev.glad.flink.job.GladJobOptions.PARALLELISM;
+import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
+import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
+import static dev.glad.flink.job.GladJobOptions.SOURCE_IDLENESS;
+
 import dev.glad.flink.chunk.ChunkAssembler;
 import dev.glad.flink.ingest.DeadLetterCounter;
 import dev.glad.flink.ingest.DeadLetters;
@@ -12,6 +27,7 @@ import dev.glad.flink.memory.ClusterMemoryFunction;
 import dev.glad.flink.memory.EncodedChunk;
 import dev.glad.flink.memory.StreamingModel;
 import dev.glad.flink.memory.UserMemoryFunction;
+import dev.glad.model.encoder.EncoderConfig;
 import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
@@ -80,9 +96,11 @@ public final class GladJob {
   private final Sink<DeadLetter> deadLetterSink;
   private final Sink<CompletedChunk> completedChunkSink;
   private final Memory memory;
+  private final int chunkSize;
 
-  private GladJob(Builder b) {
+  private GladJob(Builder b, int chunkSize) {
     this.settings = b.settings;
+    this.chunkSize = chunkSize;
     this.interactions = b.interactions;
     this.deadLetterSink = b.deadLetterSink;
     this.completedChunkSink = b.completedChunkSink;
@@ -115,16 +133,22 @@ public final class GladJob {
       DataStream<UserMemory> userMemory,
       DataStream<ClusterMemory> clusterMemory) {}
 
+  /** c: the model's with a model, else the {@code chunk-size} setting or its default. */
+  public int chunkSize() {
+    return chunkSize;
+  }
+
   /** Adds the job's operators to {@code env}. */
   public Topology addTo(StreamExecutionEnvironment env) {
     WatermarkStrategy<DecodedRecord> watermarks =
-        WatermarkStrategy.<DecodedRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+        WatermarkStrategy.<DecodedRecord>forBoundedOutOfOrderness(
+                settings.get(MAX_OUT_OF_ORDERNESS))
             .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOrMin());
-    if (!settings.bounded()) {
+    if (!settings.get(BOUNDED)) {
       // Not for bounded runs: their input is all there, and Flink 2.2 drops the final MAX
       // watermark of a source subtask that is idle when its input ends (FLINK-40499), which
       // would leave the last events buffered and silently unchunked.
-      watermarks = watermarks.withIdleness(settings.sourceIdleness());
+      watermarks = watermarks.withIdleness(settings.get(SOURCE_IDLENESS));
     }
 
     SingleOutputStreamOperator<IngestedEvent> events =
@@ -139,7 +163,7 @@ public final class GladJob {
             .keyBy(e -> e.event.getUserId(), Types.STRING)
             .process(
                 new ChunkAssembler(
-                    settings.chunkSize(), settings.allowedLateness(), settings.dedupeWindow()))
+                    chunkSize, settings.get(ALLOWED_LATENESS), settings.get(DEDUPE_WINDOW)))
             .returns(new AvroTypeInfo<>(CompletedChunk.class))
             .uid(CHUNK_ASSEMBLER_UID)
             .name("chunk-assembler");
@@ -167,7 +191,7 @@ public final class GladJob {
   private Topology addMemory(StreamExecutionEnvironment env, DataStream<CompletedChunk> chunks) {
     TypeInformation<ClusterMemory> clusterType = new AvroTypeInfo<>(ClusterMemory.class);
     DataStream<ClusterMemory> feedback =
-        settings.clusterUpdates()
+        settings.get(CLUSTER_UPDATES)
             ? env.fromSource(
                     memory.clusterFeedback(), WatermarkStrategy.noWatermarks(), "cluster-feedback")
                 .uid(CLUSTER_FEEDBACK_SOURCE_UID)
@@ -186,8 +210,8 @@ public final class GladJob {
                 TypeInformation.of(EncodedChunk.class),
                 new ChunkEncoderOperator(
                     memory.model(),
-                    settings.encoderBatchSize(),
-                    settings.encoderMaxWait().toMillis()))
+                    settings.get(ENCODER_BATCH_SIZE),
+                    settings.get(ENCODER_MAX_WAIT).toMillis()))
             .uid(CHUNK_ENCODER_UID);
 
     SingleOutputStreamOperator<UserMemory> users =
@@ -195,13 +219,13 @@ public final class GladJob {
             .keyBy(c -> c.userId, Types.STRING)
             .connect(feedback.broadcast(UserMemoryFunction.CLUSTER_UPDATES))
             .process(
-                new UserMemoryFunction(memory.model(), settings.clusterUpdates()),
+                new UserMemoryFunction(memory.model(), settings.get(CLUSTER_UPDATES)),
                 new AvroTypeInfo<>(UserMemory.class))
             .uid(USER_MEMORY_UID)
             .name("user-memory");
     users.sinkTo(memory.userMemorySink()).uid(USER_MEMORY_SINK_UID).name("user-memory-sink");
 
-    if (!settings.clusterUpdates()) {
+    if (!settings.get(CLUSTER_UPDATES)) {
       return new Topology(chunks, users, null);
     }
     SingleOutputStreamOperator<ClusterMemory> clusters =
@@ -248,22 +272,25 @@ public final class GladJob {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval());
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.get(CHECKPOINT_INTERVAL));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     conf.set(
         CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-    if (settings.checkpointDir() != null) {
-      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDir());
+    if (settings.get(CHECKPOINT_DIR) != null) {
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.get(CHECKPOINT_DIR));
     }
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, settings.restartDelay());
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+        settings.get(RESTART_ATTEMPTS));
+    conf.set(
+        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, settings.get(RESTART_DELAY));
     conf.set(PipelineOptions.GENERIC_TYPES, false);
-    if (settings.parallelism() > 0) {
+    if (settings.get(PARALLELISM) > 0) {
       conf.set(
-          org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, settings.parallelism());
+          org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM,
+          settings.get(PARALLELISM));
     }
     return conf;
   }
@@ -312,7 +339,7 @@ public final class GladJob {
       if (memory != null) {
         Objects.requireNonNull(memory.model(), "memory: model must be set");
         Objects.requireNonNull(memory.userMemorySink(), "memory: user-memory sink must be set");
-        if (settings.clusterUpdates()) {
+        if (settings.get(CLUSTER_UPDATES)) {
           Objects.requireNonNull(
               memory.clusterFeedback(),
               "memory: cluster-feedback source must be set when cluster updates are on");
@@ -321,9 +348,10 @@ public final class GladJob {
               "memory: cluster-memory sink must be set when cluster updates are on");
         }
         // fail before submission, with the artifact's own message, not in a task later
-        memory.model().validate(settings.chunkSize());
+        return new GladJob(this, memory.model().checkedChunkSize(settings.explicit(CHUNK_SIZE)));
       }
-      return new GladJob(this);
+      return new GladJob(
+          this, settings.explicit(CHUNK_SIZE).orElse(EncoderConfig.DEFAULT_CHUNK_SIZE));
     }
   }
 }

@@ -1,5 +1,19 @@
 package dev.glad.flink.job;
 
+import static dev.glad.flink.job.GladJobOptions.BOOTSTRAP_SERVERS;
+import static dev.glad.flink.job.GladJobOptions.BOUNDED;
+import static dev.glad.flink.job.GladJobOptions.CLUSTER_UPDATES;
+import static dev.glad.flink.job.GladJobOptions.CONSUMER_GROUP;
+import static dev.glad.flink.job.GladJobOptions.DEVICE;
+import static dev.glad.flink.job.GladJobOptions.EMIT_CLUSTER_ASSIGNMENTS;
+import static dev.glad.flink.job.GladJobOptions.EMIT_COMPLETED_CHUNKS;
+import static dev.glad.flink.job.GladJobOptions.MAX_EVENT_TIME_AHEAD;
+import static dev.glad.flink.job.GladJobOptions.MODEL_DIR;
+import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
+import static dev.glad.flink.job.GladJobOptions.TOPIC_PREFIX;
+import static dev.glad.flink.job.GladJobOptions.TRANSACTIONAL_ID_PREFIX;
+import static dev.glad.flink.job.GladJobOptions.TRANSACTION_TIMEOUT;
+
 import dev.glad.flink.ingest.DecodedRecord;
 import dev.glad.flink.ingest.InteractionDeserializer;
 import dev.glad.flink.memory.ClusterFeedbackDeserializer;
@@ -31,27 +45,27 @@ public final class KafkaIo {
   private KafkaIo() {}
 
   /**
-   * The job wired to the Kafka topics named by {@code settings.topicPrefix()}, with the memory
-   * stages when {@code settings.modelDir()} is set.
+   * The job wired to the Kafka topics named by {@code settings.get(TOPIC_PREFIX)}, with the memory
+   * stages when {@code settings.get(MODEL_DIR)} is set.
    */
   public static GladJob job(GladJobSettings settings) {
     return job(
         settings,
-        settings.modelDir() == null
+        settings.get(MODEL_DIR) == null
             ? null
-            : new GladStreamingModel.Factory(settings.modelDir(), settings.device()));
+            : new GladStreamingModel.Factory(settings.get(MODEL_DIR), settings.get(DEVICE)));
   }
 
   /** The job with a given model ({@code null}: the chunking stage only). */
   public static GladJob job(GladJobSettings settings, StreamingModel.Factory model) {
-    GladTopics topics = GladTopics.withPrefix(settings.topicPrefix());
+    GladTopics topics = GladTopics.withPrefix(settings.get(TOPIC_PREFIX));
     GladJob.Builder b =
         GladJob.builder()
             .settings(settings)
             .interactions(interactionsSource(settings, topics))
             .deadLetterSink(
                 sink(settings, GladTopics::deadLetters, KafkaIo::deadLetterKey, "dead-letters"));
-    if (settings.emitCompletedChunks()) {
+    if (settings.get(EMIT_COMPLETED_CHUNKS)) {
       b.completedChunkSink(
           sink(
               settings,
@@ -60,7 +74,7 @@ public final class KafkaIo {
               "completed-chunks"));
     }
     if (model != null) {
-      boolean updates = settings.clusterUpdates();
+      boolean updates = settings.get(CLUSTER_UPDATES);
       b.memory(
           new GladJob.Memory(
               model,
@@ -73,7 +87,7 @@ public final class KafkaIo {
                       ClusterMemory::getClusterId,
                       "cluster-memory")
                   : null,
-              updates && settings.emitClusterAssignments()
+              updates && settings.get(EMIT_CLUSTER_ASSIGNMENTS)
                   ? sink(
                       settings,
                       GladTopics::clusterAssignments,
@@ -93,9 +107,9 @@ public final class KafkaIo {
     requireBootstrap(settings);
     KafkaSourceBuilder<ClusterMemory> b =
         KafkaSource.<ClusterMemory>builder()
-            .setBootstrapServers(settings.bootstrapServers())
+            .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
             .setTopics(topics.clusterMemory().name())
-            .setGroupId(settings.consumerGroup() + "-cluster-feedback")
+            .setGroupId(settings.get(CONSUMER_GROUP) + "-cluster-feedback")
             .setDeserializer(new ClusterFeedbackDeserializer())
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             .setProperty("commit.offsets.on.checkpoint", "true")
@@ -103,7 +117,7 @@ public final class KafkaIo {
             // without state starts its cluster nodes from the artifact, so it must not read an
             // earlier run's updates (their versions would shadow its own): it starts at the end.
             .setStartingOffsets(OffsetsInitializer.latest());
-    if (settings.bounded()) {
+    if (settings.get(BOUNDED)) {
       // a bounded job must finish: feedback is read up to where it ends at the start
       b.setBounded(OffsetsInitializer.latest());
     }
@@ -115,22 +129,22 @@ public final class KafkaIo {
     requireBootstrap(settings);
     KafkaSourceBuilder<DecodedRecord> b =
         KafkaSource.<DecodedRecord>builder()
-            .setBootstrapServers(settings.bootstrapServers())
+            .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
             .setTopics(topics.interactions().name())
-            .setGroupId(settings.consumerGroup())
-            .setDeserializer(new InteractionDeserializer(settings.maxEventTimeAhead()))
+            .setGroupId(settings.get(CONSUMER_GROUP))
+            .setDeserializer(new InteractionDeserializer(settings.get(MAX_EVENT_TIME_AHEAD)))
             // producers may write transactionally; never read what they aborted
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             .setProperty("commit.offsets.on.checkpoint", "true")
-            .setStartingOffsets(startingOffsets(settings.startingOffsets()));
-    if (settings.bounded()) {
+            .setStartingOffsets(startingOffsets(settings.get(STARTING_OFFSETS)));
+    if (settings.get(BOUNDED)) {
       b.setBounded(OffsetsInitializer.latest());
     }
     return b.build();
   }
 
   @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
-  private static OffsetsInitializer startingOffsets(GladJobSettings.StartingOffsets s) {
+  private static OffsetsInitializer startingOffsets(GladJobOptions.StartingOffsets s) {
     return switch (s) {
       case EARLIEST -> OffsetsInitializer.earliest();
       case LATEST -> OffsetsInitializer.latest();
@@ -152,13 +166,13 @@ public final class KafkaIo {
     Properties producer = new Properties();
     producer.put(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-        Long.toString(settings.transactionTimeout().toMillis()));
+        Long.toString(settings.get(TRANSACTION_TIMEOUT).toMillis()));
     return KafkaSink.<V>builder()
-        .setBootstrapServers(settings.bootstrapServers())
+        .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
         .setKafkaProducerConfig(producer)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)
-        .setRecordSerializer(new TopicSerializer<>(settings.topicPrefix(), which, keyOf))
+        .setTransactionalIdPrefix(settings.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
+        .setRecordSerializer(new TopicSerializer<>(settings.get(TOPIC_PREFIX), which, keyOf))
         .build();
   }
 
@@ -173,9 +187,9 @@ public final class KafkaIo {
   }
 
   private static void requireBootstrap(GladJobSettings settings) {
-    if (settings.bootstrapServers() == null || settings.bootstrapServers().isBlank()) {
+    if (settings.get(BOOTSTRAP_SERVERS) == null || settings.get(BOOTSTRAP_SERVERS).isBlank()) {
       throw new IllegalArgumentException(
-          GladJobSettings.BOOTSTRAP_SERVERS + " must be set to read from or write to Kafka");
+          BOOTSTRAP_SERVERS.key() + " must be set to read from or write to Kafka");
     }
   }
 

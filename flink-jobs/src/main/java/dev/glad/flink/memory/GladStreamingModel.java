@@ -2,13 +2,14 @@ package dev.glad.flink.memory;
 
 import ai.djl.engine.Engine;
 import dev.glad.model.artifact.ArtifactException;
+import dev.glad.model.artifact.GladModel;
 import dev.glad.model.encoder.DeviceChoice;
-import dev.glad.model.memory.ClusterState;
-import dev.glad.model.memory.GladModel;
+import dev.glad.model.memory.ClusterNodes;
 import dev.glad.model.memory.GraphMemoryMath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ public final class GladStreamingModel implements StreamingModel {
 
   private final GladModel model;
   private final GraphMemoryMath math;
-  private final ClusterState clusters;
+  private final ClusterNodes clusters;
   private final String device;
 
   private GladStreamingModel(GladModel model, String device) {
@@ -130,31 +131,39 @@ public final class GladStreamingModel implements StreamingModel {
 
     /**
      * Verifies the artifact on the client when the client can see it (the MiniCluster, or a shared
-     * file system); otherwise the TaskManagers verify it when they open it.
+     * file system), pins its version for the TaskManagers and returns its c. A client that cannot
+     * see it must be told c; the TaskManagers verify the artifact when they open it.
      */
     @Override
-    public void validate(int jobChunkSize) {
+    public int checkedChunkSize(Optional<Integer> jobChunkSize) {
       Path dir = Path.of(directory);
       if (!Files.isDirectory(dir)) {
+        if (jobChunkSize.isEmpty()) {
+          throw new IllegalArgumentException(
+              "model-dir "
+                  + directory
+                  + " is not readable on the client, so the job cannot take c from it: set"
+                  + " chunk-size to the model's c");
+        }
         LOG.warn(
             "model artifact {} is not visible on the client; the TaskManagers will verify it",
             directory);
-        return;
+        return jobChunkSize.get();
       }
       try (GladModel probe = GladModel.load(dir, "cpu")) {
         modelVersion = probe.modelVersion();
         int c = probe.config().chunkSize();
-        if (c != jobChunkSize) {
+        if (jobChunkSize.isPresent() && jobChunkSize.get() != c) {
           throw new IllegalArgumentException(
               "chunk-size "
-                  + jobChunkSize
+                  + jobChunkSize.get()
                   + " of the job differs from the model's c = "
                   + c
                   + " ("
                   + directory
-                  + "): set --chunk-size "
-                  + c);
+                  + "): leave chunk-size unset to use the model's");
         }
+        return c;
       }
     }
 

@@ -1,6 +1,7 @@
 package dev.glad.flink.memory;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the memory stages of the job need from a trained GLAD model: the encoder and the graph
@@ -79,10 +80,12 @@ public interface StreamingModel extends AutoCloseable {
     }
 
     /**
-     * Checks the model before the job is submitted, failing with a clear message.
+     * Checks the model before the job is submitted, failing with a clear message, and returns its
+     * chunk size c: with a model, the job chunks at the model's c.
      *
-     * @param jobChunkSize the job's chunk size c, which must be the model's
+     * @param jobChunkSize the job's {@code chunk-size} when it was set explicitly: it must be the
+     *     model's
      */
-    void validate(int jobChunkSize);
+    int checkedChunkSize(Optional<Integer> jobChunkSize);
   }
 }

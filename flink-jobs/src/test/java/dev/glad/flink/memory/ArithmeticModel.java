@@ -26,7 +26,9 @@ final class ArithmeticModel implements StreamingModel {
       }
 
       @Override
-      public void validate(int jobChunkSize) {}
+      public int checkedChunkSize(java.util.Optional<Integer> jobChunkSize) {
+        return jobChunkSize.orElse(2);
+      }
     };
   }
 

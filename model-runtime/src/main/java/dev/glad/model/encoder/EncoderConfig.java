@@ -25,6 +25,24 @@ public record EncoderConfig(
     float hiddenDropout,
     float attentionDropout) {
 
+  public static final int DEFAULT_HIDDEN_SIZE = 64;
+  public static final int DEFAULT_LAYERS = 2;
+  public static final int DEFAULT_HEADS = 2;
+
+  /** The feed-forward width by default: {@code 4 * hiddenSize} (BERT). */
+  public static final int DEFAULT_INNER_SIZE = -1;
+
+  public static final int DEFAULT_MAX_LENGTH = 50;
+
+  /**
+   * c, the chunk size, when nobody chose one: the paper's size for its larger data sets. The one
+   * default of c in the project; the stream takes c from the artifact it runs.
+   */
+  public static final int DEFAULT_CHUNK_SIZE = 20;
+
+  public static final float DEFAULT_HIDDEN_DROPOUT = 0.5f;
+  public static final float DEFAULT_ATTENTION_DROPOUT = 0.2f;
+
   /** Validates through the builder's rules. */
   public EncoderConfig {
     validate(
@@ -113,14 +131,14 @@ public record EncoderConfig(
   /** Builder: {@code setX} for required values, {@code optX} for values with defaults. */
   public static final class Builder {
     private int tokenCount = -1;
-    private int hiddenSize = 64;
-    private int layers = 2;
-    private int heads = 2;
-    private int innerSize = -1;
-    private int maxLength = 50;
-    private int chunkSize = 20;
-    private float hiddenDropout = 0.5f;
-    private float attentionDropout = 0.2f;
+    private int hiddenSize = DEFAULT_HIDDEN_SIZE;
+    private int layers = DEFAULT_LAYERS;
+    private int heads = DEFAULT_HEADS;
+    private int innerSize = DEFAULT_INNER_SIZE;
+    private int maxLength = DEFAULT_MAX_LENGTH;
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private float hiddenDropout = DEFAULT_HIDDEN_DROPOUT;
+    private float attentionDropout = DEFAULT_ATTENTION_DROPOUT;
 
     private Builder() {}
 

@@ -115,6 +115,15 @@ public record GladOptions(
     }
   }
 
+  public static final String DEFAULT_ACTIVATION = "tanh";
+  public static final String DEFAULT_AGGREGATION = "mean";
+  public static final String DEFAULT_ATTENTION = "softmax";
+  public static final String DEFAULT_ATTENTIVE_LAYER = "sage";
+  public static final double DEFAULT_CLUSTERING_FACTOR = 20;
+  public static final int DEFAULT_KMEANS_ITERATIONS = 15;
+  public static final float DEFAULT_DECAY = 0f;
+  public static final float DEFAULT_AUXILIARY_LOSS_WEIGHT = 0.5f;
+
   /** A builder with the validated defaults. */
   public static Builder builder() {
     return new Builder();
@@ -147,15 +156,15 @@ public record GladOptions(
 
   /** Builder; every value has a default. */
   public static final class Builder {
-    private HeadActivation activation = HeadActivation.TANH;
-    private Aggregation aggregation = Aggregation.MEAN;
-    private AttentionNormalisation attention = AttentionNormalisation.SOFTMAX;
-    private double clusteringFactor = 20;
-    private int kmeansIterations = 15;
-    private float decay = 0f;
-    private float auxiliaryLossWeight = 0.5f;
+    private HeadActivation activation = HeadActivation.parse(DEFAULT_ACTIVATION);
+    private Aggregation aggregation = Aggregation.parse(DEFAULT_AGGREGATION);
+    private AttentionNormalisation attention = AttentionNormalisation.parse(DEFAULT_ATTENTION);
+    private double clusteringFactor = DEFAULT_CLUSTERING_FACTOR;
+    private int kmeansIterations = DEFAULT_KMEANS_ITERATIONS;
+    private float decay = DEFAULT_DECAY;
+    private float auxiliaryLossWeight = DEFAULT_AUXILIARY_LOSS_WEIGHT;
     private boolean itemBias = true;
-    private AttentiveLayer attentiveLayer = AttentiveLayer.SAGE;
+    private AttentiveLayer attentiveLayer = AttentiveLayer.parse(DEFAULT_ATTENTIVE_LAYER);
 
     private Builder() {}
 

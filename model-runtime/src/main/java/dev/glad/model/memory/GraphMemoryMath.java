@@ -1,13 +1,18 @@
 package dev.glad.model.memory;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
 import dev.glad.model.data.ItemVocabulary;
+import dev.glad.model.encoder.EncoderConfig;
+import dev.glad.model.encoder.SequenceEncoder;
 import dev.glad.model.memory.GladOptions.Aggregation;
 import dev.glad.model.memory.GladOptions.AttentionNormalisation;
+import java.util.Map;
 
 /**
  * GLAD's memory and head equations (design §2) as pure functions on float arrays: what the stream
  * and the ranking service call. Immutable and thread-safe; no engine needed. Training computes the
- * same equations with DJL ({@code dev.glad.model.glad.GladHead}); tests hold the two to 1e-4.
+ * same equations with DJL ({@code dev.glad.model.head.GladHead}); tests hold the two to 1e-4.
  *
  * <p>Conventions: e-wide vectors; an edge weight is the number of the user's chunks assigned to the
  * cluster; "aggregate" is {@link Aggregation#SUM} (the paper) or {@link Aggregation#MEAN}.
@@ -19,6 +24,34 @@ public final class GraphMemoryMath {
   private final float[] itemBiases;
   private final ItemVocabulary vocabulary;
   private final int e;
+
+  /** The equations with this encoder's item table (its tied embeddings and output bias). */
+  public static GraphMemoryMath of(
+      GladOptions options, HeadWeights head, SequenceEncoder encoder, ItemVocabulary vocabulary) {
+    EncoderConfig ec = encoder.config();
+    float[][] table = null;
+    float[] bias = null;
+    for (Map.Entry<String, Parameter> p : encoder.model().parameters().entrySet()) {
+      NDArray array = p.getValue().getArray();
+      if (p.getKey().endsWith("tokenEmbedding")) {
+        table = rowsOf(array.toFloatArray(), ec.tokenCount(), ec.hiddenSize());
+      } else if (p.getKey().endsWith("outputBias")) {
+        bias = array.toFloatArray();
+      }
+    }
+    if (table == null || bias == null) {
+      throw new IllegalStateException("the encoder has no tokenEmbedding/outputBias parameter");
+    }
+    return new GraphMemoryMath(options, head, table, bias, vocabulary);
+  }
+
+  private static float[][] rowsOf(float[] flat, int rows, int columns) {
+    float[][] out = new float[rows][columns];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(flat, r * columns, out[r], 0, columns);
+    }
+    return out;
+  }
 
   /**
    * @param itemEmbeddings the encoder's token embedding table E (tokenCount x e), shared not copied

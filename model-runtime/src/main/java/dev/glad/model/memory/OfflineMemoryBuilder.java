@@ -24,13 +24,13 @@ public final class OfflineMemoryBuilder {
 
   private final SequenceEncoder encoder;
   private final GraphMemoryMath math;
-  private final ClusterState clusters;
+  private final ClusterNodes clusters;
   private final GladConfig config;
   private final Map<IntBuffer, Integer> nodeByChunk;
 
   /** A builder over frozen {@code clusters}. */
   public OfflineMemoryBuilder(
-      SequenceEncoder encoder, GraphMemoryMath math, ClusterState clusters, GladConfig config) {
+      SequenceEncoder encoder, GraphMemoryMath math, ClusterNodes clusters, GladConfig config) {
     if (!config.variant().hasMemory()) {
       throw new IllegalArgumentException(
           "variant " + config.variant().flag() + " has no memory to build");
@@ -50,18 +50,18 @@ public final class OfflineMemoryBuilder {
   }
 
   /** The memory of one user after the complete chunks of {@code items}. */
-  public UserMemory build(int[] items) {
+  public UserGraphMemory build(int[] items) {
     return buildAll(List.of(items)).get(0);
   }
 
   /** {@link #build} for external item ids (unknown ids become UNK, as in the stream). */
-  public UserMemory buildFromItemIds(
+  public UserGraphMemory buildFromItemIds(
       List<String> itemIds, dev.glad.model.data.ItemVocabulary vocabulary) {
     return build(vocabulary.indicesOf(itemIds));
   }
 
   /** {@link #build} for many users, encoding their chunks in shared batches. */
-  public List<UserMemory> buildAll(List<int[]> itemsPerUser) {
+  public List<UserGraphMemory> buildAll(List<int[]> itemsPerUser) {
     int c = config.chunkSize();
     List<int[]> chunkRows = new ArrayList<>();
     for (int[] items : itemsPerUser) {
@@ -72,7 +72,7 @@ public final class OfflineMemoryBuilder {
         config.variant().clustered()
             ? math.nearestClusters(embeddings, clusters.centroids())
             : null;
-    List<UserMemory> out = new ArrayList<>(itemsPerUser.size());
+    List<UserGraphMemory> out = new ArrayList<>(itemsPerUser.size());
     int offset = 0;
     for (int[] items : itemsPerUser) {
       int count = items.length / c;
@@ -92,9 +92,9 @@ public final class OfflineMemoryBuilder {
     return out;
   }
 
-  private UserMemory memoryOf(float[][] embeddings, int[] assigned, List<int[]> rows) {
+  private UserGraphMemory memoryOf(float[][] embeddings, int[] assigned, List<int[]> rows) {
     if (embeddings.length == 0) {
-      return UserMemory.empty();
+      return UserGraphMemory.empty();
     }
     // Variant G: a chunk never seen in training becomes a node of its own (ids K, K+1, ...),
     // identical new chunks of the user sharing one node.
@@ -131,7 +131,7 @@ public final class OfflineMemoryBuilder {
     }
     float[] hU1 = math.userHidden(edges.hU0(), edges.clusterIds(), edges.edgeWeights(), centroids);
     float[] longTerm = math.userLongTerm(hU1, edges.edgeWeights(), hidden);
-    return new UserMemory(
+    return new UserGraphMemory(
         edges.clusterIds(),
         edges.edgeWeights(),
         edges.hU0(),

@@ -112,18 +112,19 @@ public final class ClozeTrainer {
 
   /** Steps per epoch. */
   public long stepsPerEpoch() {
-    return (samplesPerEpoch() + config.batchSize() - 1) / config.batchSize();
+    return (samplesPerEpoch() + config.loop().batchSize() - 1) / config.loop().batchSize();
   }
 
   /** Runs (or resumes) training. */
   public TrainingResult train() {
-    long totalSteps = stepsPerEpoch() * config.epochs();
+    long totalSteps = stepsPerEpoch() * config.loop().epochs();
     long warmup = Math.min(totalSteps - 1, Math.round(config.warmupFraction() * totalSteps));
     LearningRateSchedule schedule =
-        new LearningRateSchedule(config.learningRate(), warmup, Math.max(1, totalSteps));
-    Bert4RecModel model = Bert4RecModel.create(encoderConfig, device, config.seed());
+        new LearningRateSchedule(config.loop().learningRate(), warmup, Math.max(1, totalSteps));
+    Bert4RecModel model = Bert4RecModel.create(encoderConfig, device, config.loop().seed());
     try (NDManager cpu = NDManager.newBaseManager(Device.cpu());
-        AdamW optimizer = new AdamW(model.manager(), model.parameters(), config.weightDecay())) {
+        AdamW optimizer =
+            new AdamW(model.manager(), model.parameters(), config.loop().weightDecay())) {
       TrainingState state = new TrainingState();
       state.fingerprint = fingerprint();
       NDList best = null;
@@ -152,8 +153,15 @@ public final class ClozeTrainer {
             state.stepInEpoch,
             stepsPerEpoch());
       }
-      Evaluator evaluator = Evaluator.forValidation(split, config.seed(), config.evalUsers());
-      String stopReason = "completed " + config.epochs() + " epochs";
+      Evaluator evaluator =
+          Evaluator.forValidation(split, config.loop().seed(), config.loop().evalUsers());
+      EarlyStopping stopping =
+          new EarlyStopping(
+              config.loop(),
+              state.bestMetric,
+              state.bestEpoch,
+              state.evaluationsWithoutImprovement);
+      String stopReason = stopping.completedReason();
       long runStart = System.nanoTime();
       double secondsBeforeRun = state.trainingSeconds;
       long lastCheckpoint = System.nanoTime();
@@ -161,7 +169,7 @@ public final class ClozeTrainer {
       Map<String, Parameter> parameters = model.parameters();
       boolean stop = false;
       long stepsThisRun = 0;
-      while (state.epoch < config.epochs() && !stop) {
+      while (state.epoch < config.loop().epochs() && !stop) {
         List<int[]> batches = planBatches(state.epoch);
         long epochStartNanos = System.nanoTime();
         double epochSecondsBefore = state.epochSeconds;
@@ -184,10 +192,11 @@ public final class ClozeTrainer {
           double rate = state.epochSamples / Math.max(1e-9, state.epochSeconds);
           long remainingSteps = totalSteps - state.globalStep;
           double eta = remainingSteps * state.epochSeconds / Math.max(1, state.stepInEpoch);
-          if (config.timeLimitSeconds() > 0) {
-            eta = Math.min(eta, config.timeLimitSeconds() - state.trainingSeconds);
+          if (config.loop().timeLimitSeconds() > 0) {
+            eta = Math.min(eta, config.loop().timeLimitSeconds() - state.trainingSeconds);
           }
-          meter.step(now, loss, state.epoch + 1, config.epochs(), b + 1, batches.size(), rate, eta);
+          meter.step(
+              now, loss, state.epoch + 1, config.loop().epochs(), b + 1, batches.size(), rate, eta);
           if (++stepsThisRun >= interruptAfterSteps) {
             Checkpoints.write(
                 checkpointDir, state, model.copyParameters(cpu), optimizer.state(cpu), best);
@@ -199,8 +208,8 @@ public final class ClozeTrainer {
                 0,
                 "interrupted");
           }
-          if (config.timeLimitSeconds() > 0 && state.trainingSeconds >= config.timeLimitSeconds()) {
-            stopReason = "time limit of " + config.timeLimitSeconds() + " s reached";
+          if (stopping.timeUp(state.trainingSeconds)) {
+            stopReason = stopping.stopReason(state.trainingSeconds).orElseThrow();
             stop = true;
             break;
           }
@@ -221,20 +230,16 @@ public final class ClozeTrainer {
                   done -> {});
           hr = validation.get("HR@10");
           ndcg = validation.get("NDCG@10");
-          if (ndcg > state.bestMetric) {
-            state.bestMetric = ndcg;
-            state.bestEpoch = epochDone;
-            state.evaluationsWithoutImprovement = 0;
-            if (best != null) {
-              best.close();
-            }
-            best = model.copyParameters(cpu);
-          } else {
-            state.evaluationsWithoutImprovement++;
-          }
-        } else {
-          state.bestEpoch = epochDone;
         }
+        if (stopping.record(epochDone, ndcg) && evaluator != null) {
+          if (best != null) {
+            best.close();
+          }
+          best = model.copyParameters(cpu);
+        }
+        state.bestMetric = stopping.bestMetric();
+        state.bestEpoch = stopping.bestEpoch();
+        state.evaluationsWithoutImprovement = stopping.withoutImprovement();
         CurvePoint point =
             new CurvePoint(
                 epochDone,
@@ -259,9 +264,8 @@ public final class ClozeTrainer {
           state.epochSamples = 0;
           state.epochSeconds = 0;
         }
-        if (config.patience() > 0 && state.evaluationsWithoutImprovement >= config.patience()) {
-          stopReason =
-              "no validation improvement in " + config.patience() + " evaluations (early stop)";
+        if (!stop && stopping.stopReason(state.trainingSeconds).isPresent()) {
+          stopReason = stopping.stopReason(state.trainingSeconds).get();
           stop = true;
         }
         if (checkpointDir != null) {
@@ -296,9 +300,9 @@ public final class ClozeTrainer {
     for (int i = 0; i < count; i++) {
       order[i] = i;
     }
-    SplittableRandom random = new SplittableRandom(mix(config.seed(), epoch, 1));
+    SplittableRandom random = new SplittableRandom(mix(config.loop().seed(), epoch, 1));
     shuffle(order, random);
-    int batch = config.batchSize();
+    int batch = config.loop().batchSize();
     int pool = batch * LENGTH_POOL_BATCHES;
     List<int[]> batches = new ArrayList<>();
     for (int start = 0; start < count; start += pool) {
@@ -316,7 +320,7 @@ public final class ClozeTrainer {
         batches.add(members);
       }
     }
-    Collections.shuffle(batches, new Random(mix(config.seed(), epoch, 2)));
+    Collections.shuffle(batches, new Random(mix(config.loop().seed(), epoch, 2)));
     return batches;
   }
 
@@ -329,7 +333,7 @@ public final class ClozeTrainer {
     for (int id : sampleIds) {
       int[] window = windowOf(id);
       if (id < windows.size()) {
-        SplittableRandom random = new SplittableRandom(mix(config.seed(), epoch, 3L + id));
+        SplittableRandom random = new SplittableRandom(mix(config.loop().seed(), epoch, 3L + id));
         samples.add(ClozeMasking.randomMask(window, config.maskProbability(), random));
       } else {
         samples.add(ClozeMasking.lastItemMask(window));
@@ -345,7 +349,7 @@ public final class ClozeTrainer {
       List<MaskedSequence> samples,
       long globalStep,
       LearningRateSchedule schedule) {
-    Engine.getInstance().setRandomSeed((int) mix(config.seed(), globalStep, 0));
+    Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), globalStep, 0));
     int[][] rows = new int[samples.size()][];
     int maskedCount = 0;
     for (int i = 0; i < rows.length; i++) {
@@ -391,7 +395,7 @@ public final class ClozeTrainer {
         collector.backward(loss);
         lossValue = loss.getFloat();
       }
-      AdamW.clipGradients(parameters, config.gradientClipNorm());
+      AdamW.clipGradients(parameters, config.loop().gradientClipNorm());
       optimizer.update(parameters, schedule.rate(globalStep));
       return lossValue;
     }
@@ -421,7 +425,7 @@ public final class ClozeTrainer {
       boolean withBatchTargets) {
     int items = encoderConfig.tokenCount() - SpecialTokens.FIRST_ITEM;
     int count = config.sampledNegatives();
-    SplittableRandom random = new SplittableRandom(mix(config.seed(), globalStep, 5));
+    SplittableRandom random = new SplittableRandom(mix(config.loop().seed(), globalStep, 5));
     long[] uniform = new long[count];
     for (int i = 0; i < count; i++) {
       uniform[i] = SpecialTokens.FIRST_ITEM + random.nextInt(items);
@@ -485,18 +489,18 @@ public final class ClozeTrainer {
   private String fingerprint() {
     return Integer.toHexString(
             (encoderConfig.toString()
-                    + config.epochs()
-                    + config.batchSize()
-                    + config.learningRate()
-                    + config.weightDecay()
+                    + config.loop().epochs()
+                    + config.loop().batchSize()
+                    + config.loop().learningRate()
+                    + config.loop().weightDecay()
                     + config.warmupFraction()
                     + config.maskProbability()
                     + config.lastItemSamples()
                     + config.softmax()
                     + config.sampledNegatives()
-                    + config.gradientClipNorm()
-                    + config.seed()
-                    + config.evalUsers()
+                    + config.loop().gradientClipNorm()
+                    + config.loop().seed()
+                    + config.loop().evalUsers()
                     + "|"
                     + split.userCount()
                     + "|"

@@ -1,0 +1,290 @@
+package dev.glad.flink.job;
+
+import dev.glad.model.encoder.EncoderConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the GLAD streaming job, declared once: key, type, default, description and rule.
+ * On the command line a setting is {@code --key value}; in a map or properties file {@code
+ * key=value}. Durations take {@code 500ms}, {@code 5s}, {@code 10m}, {@code 2h}, {@code 1d} or
+ * ISO-8601 ({@code PT5S}). The README's table is {@link #markdownTable()} (a test keeps them
+ * equal), and {@code ./glad job --help} lists the same.
+ *
+ * <p>Rules that involve two settings are in {@link GladJobSettings.Builder#build()}.
+ */
+public final class GladJobOptions {
+  private GladJobOptions() {}
+
+  /** Where a job without checkpoints to restore starts reading. */
+  public enum StartingOffsets {
+    EARLIEST,
+    LATEST,
+    COMMITTED_OR_EARLIEST
+  }
+
+  public static final JobSetting<String> BOOTSTRAP_SERVERS =
+      JobSetting.text(
+          "bootstrap-servers", null, "Kafka bootstrap servers (required for Kafka I/O)");
+
+  public static final JobSetting<String> TOPIC_PREFIX =
+      JobSetting.text("topic-prefix", "glad.", "prefix of every topic name", notNull());
+
+  public static final JobSetting<Integer> CHUNK_SIZE =
+      JobSetting.integer(
+          "chunk-size",
+          null,
+          "c, items per chunk (2..512). With a model, c is the artifact's: leave it unset (a"
+              + " different value is an error). Without a model: "
+              + EncoderConfig.DEFAULT_CHUNK_SIZE
+              + " unless set",
+          between(2, 512));
+
+  public static final JobSetting<Duration> MAX_OUT_OF_ORDERNESS =
+      JobSetting.duration(
+          "max-out-of-orderness",
+          Duration.ofSeconds(5),
+          "events at most this much out of order are put in event-time order",
+          nonNegative());
+
+  public static final JobSetting<Duration> ALLOWED_LATENESS =
+      JobSetting.duration(
+          "allowed-lateness",
+          Duration.ofMinutes(1),
+          "later events up to this far behind the watermark are appended to the open chunk;"
+              + " later ones are dead-lettered TOO_LATE",
+          nonNegative());
+
+  public static final JobSetting<Duration> DEDUPE_WINDOW =
+      JobSetting.duration(
+          "dedupe-window",
+          Duration.ofMinutes(10),
+          "event-time span over which duplicate event ids are detected; must be longer than"
+              + " allowed-lateness",
+          positive());
+
+  public static final JobSetting<Duration> MAX_EVENT_TIME_AHEAD =
+      JobSetting.duration(
+          "max-event-time-ahead",
+          Duration.ofHours(1),
+          "events further ahead of processing time are INVALID_EVENT (they would push the"
+              + " watermark)",
+          positive());
+
+  public static final JobSetting<Duration> SOURCE_IDLENESS =
+      JobSetting.duration(
+          "source-idleness",
+          Duration.ofSeconds(30),
+          "a partition without data this long stops holding back the watermark",
+          positive());
+
+  public static final JobSetting<Duration> CHECKPOINT_INTERVAL =
+      JobSetting.duration(
+          "checkpoint-interval",
+          Duration.ofSeconds(10),
+          "exactly-once output is committed at this rate",
+          d ->
+              d.toMillis() < 100
+                  ? Optional.of("must be at least 100ms, got " + d)
+                  : Optional.empty());
+
+  public static final JobSetting<String> CHECKPOINT_DIR =
+      JobSetting.text(
+          "checkpoint-dir",
+          null,
+          "checkpoint storage URI, e.g. file:///data/ckpt or s3://...; default: a local temporary"
+              + " directory");
+
+  public static final JobSetting<Integer> PARALLELISM =
+      JobSetting.integer(
+          "parallelism",
+          0,
+          "operator parallelism; 0 = the environment's default",
+          p ->
+              p < 0
+                  ? Optional.of("must be >= 1 (or 0 for the default), got " + p)
+                  : Optional.empty());
+
+  public static final JobSetting<Integer> RESTART_ATTEMPTS =
+      JobSetting.integer(
+          "restart-attempts", 10, "fixed-delay restarts before the job fails", atLeast(0));
+
+  public static final JobSetting<Duration> RESTART_DELAY =
+      JobSetting.duration(
+          "restart-delay", Duration.ofSeconds(5), "delay between restarts", nonNegative());
+
+  public static final JobSetting<String> CONSUMER_GROUP =
+      JobSetting.text(
+          "consumer-group",
+          "glad-memory",
+          "Kafka consumer group (offsets are also in checkpoints)",
+          notBlank("must not be empty"));
+
+  public static final JobSetting<StartingOffsets> STARTING_OFFSETS =
+      JobSetting.choice(
+          "starting-offsets",
+          StartingOffsets.class,
+          StartingOffsets.COMMITTED_OR_EARLIEST,
+          "EARLIEST, LATEST or COMMITTED_OR_EARLIEST, used when not restoring");
+
+  public static final JobSetting<Boolean> BOUNDED =
+      JobSetting.flag(
+          "bounded",
+          false,
+          "stop at the offsets that are latest when the job starts (replays, tests)");
+
+  public static final JobSetting<String> TRANSACTIONAL_ID_PREFIX =
+      JobSetting.text(
+          "transactional-id-prefix",
+          "glad-memory",
+          "prefix of the sinks' transactional ids; unique per job on a cluster",
+          notBlank("must not be empty"));
+
+  public static final JobSetting<Duration> TRANSACTION_TIMEOUT =
+      JobSetting.duration(
+          "transaction-timeout",
+          Duration.ofMinutes(10),
+          "Kafka transaction timeout; longer than checkpoint-interval, at most the broker's"
+              + " transaction.max.timeout.ms (15 min by default)",
+          d -> {
+            if (d.isNegative() || d.isZero()) {
+              return Optional.of("must be > 0, got " + d);
+            }
+            if (d.compareTo(Duration.ofMinutes(15)) > 0) {
+              return Optional.of(
+                  "("
+                      + d
+                      + ") must not exceed the broker default transaction.max.timeout.ms"
+                      + " (PT15M)");
+            }
+            return Optional.empty();
+          });
+
+  public static final JobSetting<Boolean> EMIT_COMPLETED_CHUNKS =
+      JobSetting.flag(
+          "emit-completed-chunks", true, "also write CompletedChunk records to their topic");
+
+  public static final JobSetting<String> MODEL_DIR =
+      JobSetting.text(
+          "model-dir",
+          null,
+          "GLAD model artifact directory, readable on every TaskManager; without it the job"
+              + " stops after chunking",
+          notBlank("must not be blank (leave it unset for none)"));
+
+  public static final JobSetting<String> DEVICE =
+      JobSetting.text(
+          "device",
+          "auto",
+          "encoder device: auto (the TaskManager's GPU when it declares the external resource"
+              + " gpu), cpu, gpu, gpu:N; GPU requests fall back to the CPU with a logged reason",
+          d ->
+              d != null && d.strip().matches("auto|cpu|gpu|gpu:\\d+")
+                  ? Optional.empty()
+                  : Optional.of("must be auto, cpu, gpu or gpu:N, got '" + d + "'"));
+
+  public static final JobSetting<Integer> ENCODER_BATCH_SIZE =
+      JobSetting.integer(
+          "encoder-batch-size", 64, "chunks per forward pass (1..4096)", between(1, 4096));
+
+  public static final JobSetting<Duration> ENCODER_MAX_WAIT =
+      JobSetting.duration(
+          "encoder-max-wait",
+          Duration.ofMillis(50),
+          "longest a chunk waits for its batch to fill",
+          nonNegative());
+
+  public static final JobSetting<Boolean> CLUSTER_UPDATES =
+      JobSetting.flag(
+          "cluster-updates",
+          true,
+          "sequential k-means and user-side sums move the clusters; false freezes them as the"
+              + " artifact holds them");
+
+  public static final JobSetting<Boolean> EMIT_CLUSTER_ASSIGNMENTS =
+      JobSetting.flag(
+          "emit-cluster-assignments",
+          false,
+          "write every k-means step to the cluster-assignments topic (audit, staleness"
+              + " measurement)");
+
+  /** Every setting, in documentation order. */
+  public static final List<JobSetting<?>> ALL =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          TOPIC_PREFIX,
+          CHUNK_SIZE,
+          MAX_OUT_OF_ORDERNESS,
+          ALLOWED_LATENESS,
+          DEDUPE_WINDOW,
+          MAX_EVENT_TIME_AHEAD,
+          SOURCE_IDLENESS,
+          CHECKPOINT_INTERVAL,
+          CHECKPOINT_DIR,
+          PARALLELISM,
+          RESTART_ATTEMPTS,
+          RESTART_DELAY,
+          CONSUMER_GROUP,
+          STARTING_OFFSETS,
+          BOUNDED,
+          TRANSACTIONAL_ID_PREFIX,
+          TRANSACTION_TIMEOUT,
+          EMIT_COMPLETED_CHUNKS,
+          MODEL_DIR,
+          DEVICE,
+          ENCODER_BATCH_SIZE,
+          ENCODER_MAX_WAIT,
+          CLUSTER_UPDATES,
+          EMIT_CLUSTER_ASSIGNMENTS);
+
+  /** The setting with this key, if any. */
+  public static Optional<JobSetting<?>> byKey(String key) {
+    return ALL.stream().filter(s -> s.key().equals(key)).findFirst();
+  }
+
+  /** The settings table of the README, generated from the declarations. */
+  public static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+    for (JobSetting<?> s : ALL) {
+      sb.append("| `")
+          .append(s.key())
+          .append("` | ")
+          .append(s.defaultText() == null ? "—" : "`" + s.defaultText() + "`")
+          .append(" | ")
+          .append(s.description())
+          .append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  // ---- rules
+
+  private static <T> JobSetting.Rule<T> notNull() {
+    return v -> v == null ? Optional.of("must not be null") : Optional.empty();
+  }
+
+  private static JobSetting.Rule<String> notBlank(String problem) {
+    return v -> v == null || v.isBlank() ? Optional.of(problem) : Optional.empty();
+  }
+
+  private static JobSetting.Rule<Integer> between(int min, int max) {
+    return v ->
+        v < min || v > max
+            ? Optional.of("must be between " + min + " and " + max + ", got " + v)
+            : Optional.empty();
+  }
+
+  private static JobSetting.Rule<Integer> atLeast(int min) {
+    return v -> v < min ? Optional.of("must be >= " + min + ", got " + v) : Optional.empty();
+  }
+
+  private static JobSetting.Rule<Duration> nonNegative() {
+    return d -> d.isNegative() ? Optional.of("must be >= 0, got " + d) : Optional.empty();
+  }
+
+  private static JobSetting.Rule<Duration> positive() {
+    return d ->
+        d.isNegative() || d.isZero() ? Optional.of("must be > 0, got " + d) : Optional.empty();
+  }
+}

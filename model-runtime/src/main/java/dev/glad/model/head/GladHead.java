@@ -1,0 +1,238 @@
+package dev.glad.model.head;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import dev.glad.model.artifact.GladArtifact;
+import dev.glad.model.memory.GladConfig;
+import dev.glad.model.memory.GladOptions.Aggregation;
+import dev.glad.model.memory.GladOptions.AttentionNormalisation;
+import dev.glad.model.memory.GladOptions.AttentiveLayer;
+import dev.glad.model.memory.HeadWeights;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The GNN and gate of GLAD as DJL arrays: the batched, differentiable form of {@link
+ * dev.glad.model.memory.GraphMemoryMath} used by phase-2 training and by the evaluator. Tests hold
+ * both to the same numbers.
+ *
+ * <p>Batch shapes: B users, N neighbour slots (padded, weight 0), C candidates, e hidden.
+ */
+public final class GladHead {
+  /** Attention logit of padded neighbour slots under softmax; exp() of it is 0 in float32. */
+  private static final float PAD_LOGIT = -1e9f;
+
+  /** Initial gate bias: g ≈ 0.88, so phase 2 starts close to the pretrained short-term ranking. */
+  static final float INITIAL_GATE_BIAS = 2f;
+
+  private final GladConfig config;
+  private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+
+  private GladHead(GladConfig config) {
+    this.config = config;
+  }
+
+  /** Fresh, seeded parameters on {@code manager} (Glorot-normal matrices, zero biases). */
+  public static GladHead create(GladConfig config, NDManager manager, long seed) {
+    int e = config.hiddenSize();
+    SplittableRandom random = new SplittableRandom(seed);
+    GladHead head = new GladHead(config);
+    for (var entry : HeadWeights.expectedShapes(e).entrySet()) {
+      int[] shape = entry.getValue();
+      float[] values = new float[shape.length == 1 ? shape[0] : shape[0] * shape[1]];
+      if (shape.length == 2) {
+        double std = Math.sqrt(2.0 / (shape[0] + shape[1]));
+        for (int i = 0; i < values.length; i++) {
+          values[i] = (float) (random.nextGaussian() * std);
+        }
+      } else if (entry.getKey().equals("gateBias")) {
+        java.util.Arrays.fill(values, INITIAL_GATE_BIAS);
+      }
+      long[] dims = shape.length == 1 ? new long[] {shape[0]} : new long[] {shape[0], shape[1]};
+      head.add(entry.getKey(), manager.create(values, new Shape(dims)));
+    }
+    return head;
+  }
+
+  /** Parameters with the given values, on {@code manager}. */
+  public static GladHead fromWeights(GladConfig config, NDManager manager, HeadWeights weights) {
+    weights.requireHiddenSize(config.hiddenSize());
+    GladHead head = new GladHead(config);
+    head.add("userLayer1", manager.create(weights.userLayer1()));
+    head.add("userLayer1Bias", manager.create(weights.userLayer1Bias()));
+    head.add("clusterLayer1", manager.create(weights.clusterLayer1()));
+    head.add("clusterLayer1Bias", manager.create(weights.clusterLayer1Bias()));
+    head.add("userLayer2", manager.create(weights.userLayer2()));
+    head.add("userLayer2Bias", manager.create(weights.userLayer2Bias()));
+    head.add("gateShortTerm", manager.create(weights.gateShortTerm()));
+    head.add("gateLongTerm", manager.create(weights.gateLongTerm()));
+    head.add("gateBias", manager.create(weights.gateBias()));
+    return head;
+  }
+
+  private void add(String name, NDArray array) {
+    Parameter p = Parameter.builder().setName(name).setType(typeOf(name)).build();
+    array.setRequiresGradient(true);
+    p.setArray(array);
+    parameters.put(name, p);
+  }
+
+  private static Parameter.Type typeOf(String name) {
+    return name.endsWith("Bias") ? Parameter.Type.BIAS : Parameter.Type.WEIGHT;
+  }
+
+  /** The trainable parameters by name ({@link HeadWeights#NAMES}). */
+  public Map<String, Parameter> parameters() {
+    return parameters;
+  }
+
+  /** A copy of the current values as plain arrays. */
+  public HeadWeights toWeights() {
+    int e = config.hiddenSize();
+    return new HeadWeights(
+        matrix("userLayer1", e, 2 * e),
+        vector("userLayer1Bias"),
+        matrix("clusterLayer1", e, 2 * e),
+        vector("clusterLayer1Bias"),
+        matrix("userLayer2", e, 2 * e),
+        vector("userLayer2Bias"),
+        matrix("gateShortTerm", e, e),
+        matrix("gateLongTerm", e, e),
+        vector("gateBias"));
+  }
+
+  private float[][] matrix(String name, int rows, int columns) {
+    return GladArtifact.toMatrix(get(name).toFloatArray(), rows, columns);
+  }
+
+  private float[] vector(String name) {
+    return get(name).toFloatArray();
+  }
+
+  private NDArray get(String name) {
+    return parameters.get(name).getArray();
+  }
+
+  // ---- equations ----
+
+  /** Σ_j w_j x_j (SUM) or that divided by Σ_j w_j (MEAN): (B,N) x (B,N,e) -> (B,e). */
+  NDArray aggregate(NDArray weights, NDArray vectors) {
+    NDArray sum = vectors.mul(weights.expandDims(2)).sum(new int[] {1});
+    if (config.options().aggregation() == Aggregation.MEAN) {
+      return sum.div(weights.sum(new int[] {1}, true).maximum(1f));
+    }
+    return sum;
+  }
+
+  private NDArray layer(String weight, NDArray self, NDArray neighbours) {
+    int last = self.getShape().dimension() - 1;
+    NDArray input = self.concat(neighbours, last);
+    NDArray out = Linear.linear(input, get(weight), get(weight + "Bias")).head();
+    return config.options().activation().apply(out);
+  }
+
+  /** h_CE^1 (eq. 2) of every neighbour slot: (B,N,e), (B,N,e), (B,N) -> (B,N,e). */
+  public NDArray clusterHidden(NDArray centroids, NDArray userSums, NDArray sizes) {
+    NDArray aggregated = userSums;
+    if (config.options().aggregation() == Aggregation.MEAN) {
+      aggregated = userSums.div(sizes.maximum(1f).expandDims(2));
+    }
+    return layer("clusterLayer1", centroids, aggregated);
+  }
+
+  /** h_U^1 (eq. 1): (B,e), (B,N,e) centroids, (B,N) weights -> (B,e). */
+  public NDArray userHidden(NDArray hU0, NDArray centroids, NDArray weights) {
+    return layer("userLayer1", hU0, aggregate(weights, centroids));
+  }
+
+  /** The target-free layer 2: (B,e), (B,N,e) cluster hidden, (B,N) weights -> (B,e). */
+  public NDArray userLongTerm(NDArray hU1, NDArray clusterHidden, NDArray weights) {
+    return layer("userLayer2", hU1, aggregate(weights, clusterHidden));
+  }
+
+  /**
+   * The attentive read (eq. 5) for every candidate: (B,C,e) items, (B,N,e) cluster hidden, (B,N)
+   * weights -> (B,C,e).
+   */
+  public NDArray attentiveRead(NDArray items, NDArray clusterHidden, NDArray weights) {
+    NDArray logits = items.batchMatMul(clusterHidden.transpose(0, 2, 1)); // (B,C,N)
+    NDArray coefficients;
+    if (config.options().attention() == AttentionNormalisation.SOFTMAX) {
+      NDArray present = weights.gt(0f).toType(DataType.FLOAT32, false);
+      NDArray logWeights =
+          weights.maximum(1f).log().mul(present).add(present.neg().add(1f).mul(PAD_LOGIT));
+      coefficients = logits.add(logWeights.expandDims(1)).softmax(2);
+    } else {
+      coefficients = logits.mul(weights.expandDims(1));
+      if (config.options().aggregation() == Aggregation.MEAN) {
+        coefficients = coefficients.div(weights.sum(new int[] {1}, true).maximum(1f).expandDims(2));
+      }
+    }
+    return coefficients.batchMatMul(clusterHidden);
+  }
+
+  /**
+   * Scores of candidates (eq. 3, 4, 6) and the mean gate value per candidate.
+   *
+   * @param z (B,e) short-term vectors
+   * @param hasMemory (B,1) 1 for users with memory; the others score {@code z · h_T} (g = 1)
+   * @param longTerm (B,e) target-free h_U^L (non-attentive variants), else null
+   * @param hU1 (B,e) h_U^1 (attentive variants with the SAGE layer), else ignored
+   * @param clusterHidden (B,N,e) for the attentive read (attentive variants), else null
+   * @param weights (B,N) edge weights (attentive variants), else null
+   * @param items (B,C,e) candidate embeddings h_T
+   * @param itemBiases (B,C) candidate output biases b_T
+   * @return {@code [scores (B,C), meanGate (B,C)]}
+   */
+  public NDList scores(
+      NDArray z,
+      NDArray hasMemory,
+      NDArray longTerm,
+      NDArray hU1,
+      NDArray clusterHidden,
+      NDArray weights,
+      NDArray items,
+      NDArray itemBiases) {
+    NDArray shortTermOnly = items.batchMatMul(z.expandDims(2)).squeeze(2); // (B,C)
+    NDArray shortGate = Linear.linear(z, get("gateShortTerm"), get("gateBias")).head(); // (B,e)
+    NDArray memoryScores;
+    NDArray meanGate;
+    if (longTerm != null) {
+      NDArray g =
+          Activation.sigmoid(
+              shortGate.add(Linear.linear(longTerm, get("gateLongTerm")).head())); // (B,e)
+      NDArray h = g.mul(z).add(g.neg().add(1f).mul(longTerm));
+      memoryScores = items.batchMatMul(h.expandDims(2)).squeeze(2);
+      meanGate = g.mean(new int[] {1}, true).broadcast(shortTermOnly.getShape());
+    } else {
+      NDArray read = attentiveRead(items, clusterHidden, weights); // (B,C,e)
+      if (config.options().attentiveLayer() == AttentiveLayer.SAGE) {
+        // σ(W [h_U^1 || read]) = σ(W_self h_U^1 + b + W_read read): the self part once per user
+        int e = config.hiddenSize();
+        NDArray w = get("userLayer2");
+        NDArray self = Linear.linear(hU1, w.get(":, 0:" + e), get("userLayer2Bias")).head();
+        NDArray neighbours = Linear.linear(read, w.get(":, " + e + ":")).head();
+        read = config.options().activation().apply(neighbours.add(self.expandDims(1)));
+      }
+      NDArray g =
+          Activation.sigmoid(
+              shortGate.expandDims(1).add(Linear.linear(read, get("gateLongTerm")).head()));
+      NDArray h = g.mul(z.expandDims(1)).add(g.neg().add(1f).mul(read));
+      memoryScores = h.mul(items).sum(new int[] {2});
+      meanGate = g.mean(new int[] {2});
+    }
+    NDArray noMemory = hasMemory.neg().add(1f);
+    NDArray scores = memoryScores.mul(hasMemory).add(shortTermOnly.mul(noMemory));
+    if (config.options().itemBias()) {
+      scores = scores.add(itemBiases);
+    }
+    return new NDList(scores, meanGate.mul(hasMemory).add(noMemory));
+  }
+}

@@ -1,0 +1,200 @@
+package dev.glad.model.head;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import dev.glad.model.encoder.Bert4RecModel;
+import dev.glad.model.encoder.SequenceEncoder;
+import dev.glad.model.eval.Scorer;
+import dev.glad.model.memory.GladConfig;
+import dev.glad.model.memory.OfflineMemoryBuilder;
+import dev.glad.model.memory.UserGraphMemory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scores with a GLAD model the way serving does: the short-term vector {@code z_U = encode(last c
+ * items)} and, for memory variants, the memory the stream would hold at that moment (the complete
+ * chunks of the input, frozen artifact clusters; {@link OfflineMemoryBuilder}).
+ *
+ * <p>With {@code useMemory == false} it is the short-term model alone ({@code z_U · h_T + b_T}):
+ * Bert4Rec restricted to the last c items, the paper's evaluation of its backbone.
+ */
+public final class GladScorer implements Scorer {
+  /** Candidate columns per forward pass in full ranking. */
+  private static final int ALL_ITEMS_SLICE = 1024;
+
+  private final SequenceEncoder encoder;
+  private final GladHead head;
+  private final OfflineMemoryBuilder builder;
+  private final GladConfig config;
+  private final boolean useMemory;
+  private GateRecorder gateRecorder;
+
+  /** Receives the mean gate value g of each scored user's first candidate (the target). */
+  public interface GateRecorder {
+    /**
+     * @param historyLength items before the target
+     * @param hasMemory whether the user had memory (g = 1 otherwise)
+     * @param meanGate mean over dimensions of g for the first candidate
+     */
+    void record(int historyLength, boolean hasMemory, float meanGate);
+  }
+
+  /**
+   * @param head the GNN/gate (null when {@code useMemory} is false)
+   * @param builder the memory builder over frozen clusters (null when {@code useMemory} is false)
+   */
+  public GladScorer(
+      SequenceEncoder encoder,
+      GladHead head,
+      OfflineMemoryBuilder builder,
+      GladConfig config,
+      boolean useMemory) {
+    if (useMemory && (head == null || builder == null || !config.variant().hasMemory())) {
+      throw new IllegalArgumentException(
+          "scoring with memory needs a memory variant, head and builder");
+    }
+    this.encoder = encoder;
+    this.head = head;
+    this.builder = builder;
+    this.config = config;
+    this.useMemory = useMemory;
+  }
+
+  /** Records gate values of the first candidate column from now on (null = stop). */
+  public void recordGates(GateRecorder recorder) {
+    this.gateRecorder = recorder;
+  }
+
+  @Override
+  public float[][] scoreCandidates(int[][] inputs, int[][] candidates) {
+    int b = inputs.length;
+    int count = candidates.length == 0 ? 0 : candidates[0].length;
+    long[] flat = new long[b * count];
+    for (int r = 0; r < b; r++) {
+      for (int j = 0; j < count; j++) {
+        flat[r * count + j] = candidates[r][j];
+      }
+    }
+    return score(inputs, flat, count, true);
+  }
+
+  @Override
+  public float[][] scoreAllTokens(int[][] inputs) {
+    int tokens = encoder.config().tokenCount();
+    int b = inputs.length;
+    float[][] out = new float[b][tokens];
+    List<UserGraphMemory> memories = memories(inputs);
+    float[][] z = encoder.encodeBatch(shortTermRows(inputs));
+    for (int start = 0; start < tokens; start += ALL_ITEMS_SLICE) {
+      int width = Math.min(ALL_ITEMS_SLICE, tokens - start);
+      long[] flat = new long[b * width];
+      for (int r = 0; r < b; r++) {
+        for (int j = 0; j < width; j++) {
+          flat[r * width + j] = start + j;
+        }
+      }
+      float[][] part = score(z, memories, flat, width, inputs, false);
+      for (int r = 0; r < b; r++) {
+        System.arraycopy(part[r], 0, out[r], start, width);
+      }
+    }
+    return out;
+  }
+
+  private float[][] score(int[][] inputs, long[] flat, int count, boolean recordGates) {
+    return score(
+        encoder.encodeBatch(shortTermRows(inputs)),
+        memories(inputs),
+        flat,
+        count,
+        inputs,
+        recordGates);
+  }
+
+  private List<UserGraphMemory> memories(int[][] inputs) {
+    return useMemory ? builder.buildAll(Arrays.asList(inputs)) : null;
+  }
+
+  private float[][] score(
+      float[][] z,
+      List<UserGraphMemory> memories,
+      long[] flat,
+      int count,
+      int[][] inputs,
+      boolean recordGates) {
+    int b = z.length;
+    int e = config.hiddenSize();
+    Bert4RecModel model = encoder.model();
+    try (NDScope arrays = new NDScope();
+        NDManager scope = model.manager().newSubManager()) {
+      arrays.suppressNotUsedWarning();
+      NDArray zArray = scope.create(flatten(z, e), new Shape(b, e));
+      NDArray ids = scope.create(flat, new Shape(b, count));
+      NDArray table = model.block().tokenEmbeddings(model.parameterStore(), zArray);
+      NDArray bias = model.block().outputBias(model.parameterStore(), zArray).reshape(-1, 1);
+      NDArray items = Embedding.embedding(ids, table, SparseFormat.DENSE).head();
+      NDArray itemBiases = Embedding.embedding(ids, bias, SparseFormat.DENSE).head().squeeze(2);
+      NDArray scores;
+      if (!useMemory) {
+        scores = items.batchMatMul(zArray.expandDims(2)).squeeze(2).add(itemBiases);
+      } else {
+        NDArray[] m = MemoryTensors.fromMemories(memories, e, scope);
+        boolean attentive = config.variant().attentive();
+        NDList out =
+            head.scores(
+                zArray,
+                m[0],
+                attentive ? null : m[1],
+                m[4],
+                attentive ? m[2] : null,
+                attentive ? m[3] : null,
+                items,
+                itemBiases);
+        scores = out.get(0);
+        if (recordGates && gateRecorder != null) {
+          float[] gates = out.get(1).get(":, 0").toFloatArray();
+          for (int r = 0; r < b; r++) {
+            gateRecorder.record(inputs[r].length, memories.get(r).hasMemory(), gates[r]);
+          }
+        }
+      }
+      float[] values = scores.toFloatArray();
+      float[][] result = new float[b][count];
+      for (int r = 0; r < b; r++) {
+        System.arraycopy(values, r * count, result[r], 0, count);
+      }
+      return result;
+    }
+  }
+
+  /** The last c items of each input (all of them when shorter). */
+  int[][] shortTermRows(int[][] inputs) {
+    int c = config.chunkSize();
+    int[][] rows = new int[inputs.length][];
+    for (int r = 0; r < inputs.length; r++) {
+      int[] in = inputs[r];
+      rows[r] = Arrays.copyOfRange(in, Math.max(0, in.length - c), in.length);
+    }
+    return rows;
+  }
+
+  static float[] flatten(float[][] rows, int width) {
+    float[] flat = new float[rows.length * width];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(rows[r], 0, flat, r * width, width);
+    }
+    return flat;
+  }
+
+  /** Copies of the users' memories (for analyses). */
+  public List<UserGraphMemory> memoriesOf(int[][] inputs) {
+    return useMemory ? builder.buildAll(Arrays.asList(inputs)) : new ArrayList<>();
+  }
+}
