@@ -36,7 +36,18 @@ class GladCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "kafka", "job", "replay", "bench", "train", "evaluate"})
+  @ValueSource(
+      strings = {
+        "demo",
+        "kafka",
+        "job",
+        "savepoint",
+        "stop",
+        "replay",
+        "bench",
+        "train",
+        "evaluate"
+      })
   void everyCommandPrintsItsUsageWithHelpAndSucceeds(String command) {
     assertEquals(0, run(command, "--help"), err());
     assertTrue(out().startsWith("Usage: glad " + command), out());
