@@ -3,6 +3,7 @@ package dev.glad.cli;
 import dev.glad.flink.job.GladJobOptions;
 import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.JobSetting;
+import dev.glad.flink.job.KafkaPreflight;
 import dev.glad.schemas.kafka.GladTopics;
 import dev.glad.tools.kafka.TopicAdmin;
 import dev.glad.tools.local.LocalJob;
@@ -141,6 +142,7 @@ final class JobCommand implements Callable<Integer> {
     if (bootstrap == null) {
       throw new IllegalArgumentException("--bootstrap-servers is required");
     }
+    KafkaPreflight.check(settings);
     if (createTopics != null) {
       List<String> created =
           TopicAdmin.createMissing(

@@ -1,5 +1,6 @@
 package dev.glad.cli;
 
+import dev.glad.tools.local.FlinkRest;
 import dev.glad.tools.local.JobState;
 import dev.glad.tools.local.RunningJob;
 import java.io.PrintWriter;
@@ -7,12 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.client.deployment.StandaloneClusterId;
-import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,11 +43,24 @@ final class SavepointCommand {
                       "no ./glad job is running on " + root() + " (no live job handle there)"));
     }
 
-    RestClusterClient<StandaloneClusterId> client(RunningJob job) throws Exception {
-      Configuration conf = new Configuration();
-      conf.set(RestOptions.ADDRESS, "localhost");
-      conf.set(RestOptions.PORT, job.restPort());
-      return new RestClusterClient<>(conf, StandaloneClusterId.getInstance());
+    FlinkRest client(RunningJob job) {
+      return new FlinkRest(job.restPort());
+    }
+
+    /** The job's launcher has ended; the savepoint it left, written after {@code since}. */
+    String savepointWrittenSince(RunningJob job, java.time.Instant since) throws Exception {
+      ProcessHandle.of(job.pid())
+          .ifPresent(p -> p.onExit().orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join());
+      return JobState.latest(root())
+          .filter(s -> s.kind().equals("savepoint") && !s.written().isBefore(since.minusSeconds(1)))
+          .map(s -> s.path().toString())
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "the job stopped, but no savepoint written since "
+                          + since
+                          + " is in "
+                          + root()));
     }
 
     String savepoints() {
@@ -70,15 +78,9 @@ final class SavepointCommand {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       RunningJob job = running();
-      try (var client = client(job)) {
-        String path =
-            client
-                .triggerSavepoint(
-                    JobID.fromHexString(job.jobId()), savepoints(), SavepointFormatType.CANONICAL)
-                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        out.println("savepoint " + path);
-        out.println("resume from it: ./glad job ... --from-savepoint " + path);
-      }
+      String path = client(job).savepoint(job.jobId(), savepoints(), TIMEOUT);
+      out.println("savepoint " + path);
+      out.println("resume from it: ./glad job ... --from-savepoint " + path);
       return 0;
     }
   }
@@ -93,18 +95,17 @@ final class SavepointCommand {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       RunningJob job = running();
-      try (var client = client(job)) {
-        String path =
-            client
-                .stopWithSavepoint(
-                    JobID.fromHexString(job.jobId()),
-                    false,
-                    savepoints(),
-                    SavepointFormatType.CANONICAL)
-                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        out.println("stopped with savepoint " + path);
-        out.println("resume: the same ./glad job command resumes from it");
+      java.time.Instant asked = java.time.Instant.now();
+      String path;
+      try {
+        path = client(job).stop(job.jobId(), savepoints(), TIMEOUT);
+      } catch (java.io.IOException e) {
+        // the launcher ends with its job, taking its REST endpoint with it, often before the
+        // answer is read: the savepoint is then the newest in the job's directory
+        path = savepointWrittenSince(job, asked);
       }
+      out.println("stopped with savepoint " + path);
+      out.println("resume: the same ./glad job command resumes from it");
       return 0;
     }
   }

@@ -32,16 +32,35 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
   private static final AtomicInteger TOPIC_SETS = new AtomicInteger();
 
   private EmbeddedKafkaBroker broker;
+  private java.nio.file.Path dataDirectory;
 
   @Override
-  public void beforeAll(ExtensionContext context) {
-    broker = EmbeddedKafkaBroker.start();
+  public void beforeAll(ExtensionContext context) throws Exception {
+    dataDirectory = java.nio.file.Files.createTempDirectory("glad-test-kafka-");
+    broker = EmbeddedKafkaBroker.builder().dataDirectory(dataDirectory).build();
+  }
+
+  /** Stops the broker; its log stays for {@link #restart()}. */
+  public void stop() {
+    broker.close();
+  }
+
+  /** Starts the broker again on the same port and log directory. */
+  public void restart() {
+    broker = EmbeddedKafkaBroker.builder().port(broker.port()).dataDirectory(dataDirectory).build();
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
     if (broker != null) {
       broker.close();
+    }
+    if (dataDirectory != null) {
+      try (var paths = java.nio.file.Files.walk(dataDirectory)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (java.io.IOException e) {
+        // a temporary directory: the OS cleans it
+      }
     }
   }
 
@@ -151,10 +170,26 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     return read(topic, Duration.ofSeconds(30), false);
   }
 
+  /**
+   * Everything written to {@code topic} so far, committed or not (aborted transactions included):
+   * to see what a running job has produced before its next checkpoint commits it.
+   */
+  public <K, V> List<V> readUncommittedSoFar(Topic<K, V> topic) {
+    return read(topic, Duration.ofSeconds(30), false, "read_uncommitted");
+  }
+
   private <K, V> List<V> read(Topic<K, V> topic, Duration timeout, boolean settled) {
+    return read(topic, timeout, settled, "read_committed");
+  }
+
+  private <K, V> List<V> read(
+      Topic<K, V> topic, Duration timeout, boolean settled, String isolation) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    // a call the broker cannot answer (it is restarting) fails within the read's own time
+    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<V> values = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =

@@ -8,7 +8,7 @@ final class RunningJobs {
 
   /** True while the job runs; throws with the job's own failure once it has ended. */
   static boolean running(JobClient job) throws Exception {
-    var status = job.getJobStatus().get();
+    var status = job.getJobStatus().get(30, java.util.concurrent.TimeUnit.SECONDS);
     if (status.isGloballyTerminalState()) {
       throw new AssertionError(
           "the job ended: "

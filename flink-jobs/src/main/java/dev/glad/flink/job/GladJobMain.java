@@ -21,6 +21,7 @@ public final class GladJobMain {
 
   public static void main(String[] args) throws Exception {
     GladJobSettings settings = GladJobSettings.fromMap(ParameterTool.fromArgs(args).toMap());
+    KafkaPreflight.check(settings);
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(GladJob.flinkConfiguration(settings));
     KafkaIo.job(settings).addTo(env);

@@ -42,20 +42,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String SCRAM_LISTENER = "SCRAM";
+
+  /** The SASL mechanism of the optional authenticated listener. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-256";
+
   private static final int PORT_ATTEMPTS = 5;
 
   private final KafkaRaftServer server;
   private final Path dataDirectory;
   private final boolean deleteOnClose;
   private final int port;
+  private final int scramPort;
   private boolean closed;
 
   private EmbeddedKafkaBroker(
-      KafkaRaftServer server, Path dataDirectory, boolean deleteOnClose, int port) {
+      KafkaRaftServer server, Path dataDirectory, boolean deleteOnClose, int port, int scramPort) {
     this.server = server;
     this.dataDirectory = dataDirectory;
     this.deleteOnClose = deleteOnClose;
     this.port = port;
+    this.scramPort = scramPort;
   }
 
   /** Starts a broker on a free localhost port with a temporary data directory. */
@@ -74,6 +81,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * {@code localhost:PORT} of the SASL/SCRAM listener ({@code SASL_PLAINTEXT}, {@link
+   * #SCRAM_MECHANISM}), which takes only the users given to {@link Builder#scramUser}.
+   *
+   * @throws IllegalStateException when the broker was built without SCRAM users
+   */
+  public String scramBootstrapServers() {
+    if (scramPort == 0) {
+      throw new IllegalStateException("this broker has no SASL/SCRAM listener (no scramUser)");
+    }
+    return "localhost:" + scramPort;
   }
 
   public Path dataDirectory() {
@@ -110,8 +130,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
     private Path dataDirectory;
     private final Map<String, String> overrides = new HashMap<>();
+    private final Map<String, String> scramUsers = new HashMap<>();
 
     private Builder() {}
+
+    /**
+     * Adds a SASL/SCRAM listener ({@code SASL_PLAINTEXT}) beside the plaintext one, with this user
+     * (the plaintext listener stays for the broker itself and local tools).
+     */
+    public Builder scramUser(String user, String password) {
+      scramUsers.put(user, password);
+      return this;
+    }
 
     /** Port of the client listener; 0 (the default) picks a free one. */
     public Builder port(int port) {
@@ -152,8 +182,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
         int brokerPort = port != 0 ? port : freePort();
         int controllerPort = freePort();
+        int scramPort = scramUsers.isEmpty() ? 0 : freePort();
         try {
-          return startOn(dir, temporary, brokerPort, controllerPort);
+          return startOn(dir, temporary, brokerPort, controllerPort, scramPort);
         } catch (RuntimeException e) {
           last = e;
           if (port != 0) {
@@ -172,9 +203,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private EmbeddedKafkaBroker startOn(
-        Path dir, boolean temporary, int brokerPort, int controllerPort) {
+        Path dir, boolean temporary, int brokerPort, int controllerPort, int scramPort) {
       Path logDir = dir.resolve("kraft-logs");
       Map<String, Object> props = brokerConfig(logDir, brokerPort, controllerPort);
+      if (scramPort != 0) {
+        addScramListener(props, scramPort);
+      }
       props.putAll(overrides);
       KafkaConfig config = new KafkaConfig(props, false);
       try {
@@ -202,10 +236,53 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server.awaitShutdown();
         throw e;
       }
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, brokerPort);
+      EmbeddedKafkaBroker broker =
+          new EmbeddedKafkaBroker(server, dir, temporary, brokerPort, scramPort);
       broker.awaitReady(Duration.ofSeconds(60));
+      broker.createScramUsers(scramUsers);
       LOG.info("embedded Kafka broker ready at {}", broker.bootstrapServers());
       return broker;
+    }
+  }
+
+  private static void addScramListener(Map<String, Object> p, int scramPort) {
+    p.put("listeners", p.get("listeners") + "," + SCRAM_LISTENER + "://localhost:" + scramPort);
+    p.put(
+        "advertised.listeners",
+        p.get("advertised.listeners") + "," + SCRAM_LISTENER + "://localhost:" + scramPort);
+    p.put(
+        "listener.security.protocol.map",
+        p.get("listener.security.protocol.map") + "," + SCRAM_LISTENER + ":SASL_PLAINTEXT");
+    p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+    p.put(
+        "listener.name."
+            + SCRAM_LISTENER.toLowerCase(java.util.Locale.ROOT)
+            + ".scram-sha-256.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+  }
+
+  /** Creates SCRAM credentials through the plaintext listener. */
+  private void createScramUsers(Map<String, String> users) {
+    if (users.isEmpty()) {
+      return;
+    }
+    try (Admin admin = admin()) {
+      List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> upserts =
+          users.entrySet().stream()
+              .map(
+                  u ->
+                      (org.apache.kafka.clients.admin.UserScramCredentialAlteration)
+                          new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                              u.getKey(),
+                              new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                                  org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256,
+                                  4096),
+                              u.getValue()))
+              .toList();
+      admin.alterUserScramCredentials(upserts).all().get();
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("cannot create the SCRAM users " + users.keySet(), e);
     }
   }
 
