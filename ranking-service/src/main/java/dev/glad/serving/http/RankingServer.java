@@ -80,12 +80,27 @@ public final class RankingServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final boolean https;
+  private final Runnable beforeWork;
 
   public RankingServer(
       RankingServiceSettings settings,
       GladRanker ranker,
       Freshness freshness,
       ServingMetrics metrics) {
+    this(settings, ranker, freshness, metrics, () -> {});
+  }
+
+  /**
+   * @param beforeWork runs on the scoring thread before each /v1 request's work (tests hold a
+   *     thread there to fill the queue deterministically)
+   */
+  RankingServer(
+      RankingServiceSettings settings,
+      GladRanker ranker,
+      Freshness freshness,
+      ServingMetrics metrics,
+      Runnable beforeWork) {
+    this.beforeWork = beforeWork;
     this.ranker = ranker;
     this.freshness = freshness;
     this.metrics = metrics;
@@ -282,6 +297,7 @@ public final class RankingServer implements AutoCloseable {
       long start) {
     long deadline = start + timeoutNanos;
     try {
+      beforeWork.run();
       if (System.nanoTime() > deadline) {
         throw new TimeoutException();
       }

@@ -69,7 +69,13 @@ public final class ScoreRequestParser {
         }
       }
       in.endObject();
-      if (in.peek() != JsonToken.END_DOCUMENT) {
+      boolean trailing;
+      try {
+        trailing = in.peek() != JsonToken.END_DOCUMENT;
+      } catch (IOException e) {
+        trailing = true;
+      }
+      if (trailing) {
         throw bad("malformed JSON: more content after the request object");
       }
     } catch (MalformedJsonException | EOFException | IllegalStateException e) {
@@ -137,7 +143,11 @@ public final class ScoreRequestParser {
     }
     int see = message.indexOf("\nSee ");
     String m = see >= 0 ? message.substring(0, see) : message;
-    return m.replace("End of input", "unexpected end of the body").strip();
+    return m.replace("End of input", "unexpected end of the body")
+        .replace(
+            "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+            "invalid JSON syntax")
+        .strip();
   }
 
   private static BadRequest bad(String message) {
