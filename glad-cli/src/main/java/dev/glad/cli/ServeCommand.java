@@ -1,7 +1,7 @@
 package dev.glad.cli;
 
 import dev.glad.schemas.kafka.KafkaClientConfig;
-import dev.glad.serving.RankingService;
+import dev.glad.serving.app.RankingService;
 import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceSettings;
 import dev.glad.serving.config.ServiceSetting;

@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.kafka.GladTopics;
-import dev.glad.serving.RankingService;
+import dev.glad.serving.app.RankingService;
 import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceSettings;
 import dev.glad.tools.generator.SyntheticInteractions;

@@ -9,7 +9,7 @@ import dev.glad.schemas.ClusterEdge;
 import dev.glad.schemas.InteractionEvent;
 import dev.glad.schemas.UserMemory;
 import dev.glad.schemas.kafka.GladTopics;
-import dev.glad.serving.RankingService;
+import dev.glad.serving.app.RankingService;
 import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceSettings;
 import dev.glad.tools.generator.SyntheticInteractions;

@@ -1,9 +1,10 @@
-package dev.glad.serving;
+package dev.glad.serving.app;
 
 import dev.glad.model.artifact.ArtifactException;
 import dev.glad.model.artifact.GladModel;
 import dev.glad.model.encoder.EngineSetup;
 import dev.glad.schemas.kafka.GladTopics;
+import dev.glad.serving.GladRanker;
 import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceSettings;
 import dev.glad.serving.http.RankingServer;
