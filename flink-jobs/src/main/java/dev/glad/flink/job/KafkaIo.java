@@ -7,8 +7,8 @@ import static dev.glad.flink.job.GladJobOptions.CONSUMER_GROUP;
 import static dev.glad.flink.job.GladJobOptions.DEVICE;
 import static dev.glad.flink.job.GladJobOptions.EMIT_CLUSTER_ASSIGNMENTS;
 import static dev.glad.flink.job.GladJobOptions.EMIT_COMPLETED_CHUNKS;
-import static dev.glad.flink.job.GladJobOptions.MAX_EVENT_TIME_AHEAD;
 import static dev.glad.flink.job.GladJobOptions.MODEL_DIR;
+import static dev.glad.flink.job.GladJobOptions.MODEL_VERSION;
 import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
 import static dev.glad.flink.job.GladJobOptions.TOPIC_PREFIX;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTIONAL_ID_PREFIX;
@@ -53,7 +53,8 @@ public final class KafkaIo {
         settings,
         settings.get(MODEL_DIR) == null
             ? null
-            : new GladStreamingModel.Factory(settings.get(MODEL_DIR), settings.get(DEVICE)));
+            : new GladStreamingModel.Factory(
+                settings.get(MODEL_DIR), settings.get(DEVICE), settings.get(MODEL_VERSION)));
   }
 
   /** The job with a given model ({@code null}: the chunking stage only). */
@@ -132,7 +133,7 @@ public final class KafkaIo {
             .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
             .setTopics(topics.interactions().name())
             .setGroupId(settings.get(CONSUMER_GROUP))
-            .setDeserializer(new InteractionDeserializer(settings.get(MAX_EVENT_TIME_AHEAD)))
+            .setDeserializer(new InteractionDeserializer(GladJobOptions.inputRules(settings)))
             // producers may write transactionally; never read what they aborted
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             .setProperty("commit.offsets.on.checkpoint", "true")
