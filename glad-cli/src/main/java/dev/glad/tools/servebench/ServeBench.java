@@ -222,7 +222,7 @@ public final class ServeBench {
                 .setHU0(floats(m.hU0()))
                 .setLongTerm(floats(m.longTerm()))
                 .setShortTerm(floats(m.zU()))
-                .setSequenceNumber(m.chunkCount() - 1)
+                .setSequenceNumber(m.chunkCount()) // the job counts from 1
                 .build();
         acks.add(
             producer.send(
