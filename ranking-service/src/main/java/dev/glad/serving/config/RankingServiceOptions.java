@@ -127,8 +127,8 @@ public final class RankingServiceOptions {
           "auth",
           Auth.class,
           Auth.NONE,
-          "client authentication on /v1: none, token (a bearer token) or mtls (HTTPS with client"
-              + " certificates); health, readiness and metrics stay open");
+          "client authentication: none, token (a bearer token on /v1; the probes and /metrics"
+              + " stay open) or mtls (the whole port is HTTPS and needs a client certificate)");
 
   public static final ServiceSetting<String> AUTH_TOKEN =
       ServiceSetting.secret(
