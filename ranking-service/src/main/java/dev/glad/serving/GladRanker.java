@@ -15,7 +15,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -74,65 +76,96 @@ public final class GladRanker {
   }
 
   /**
-   * Scores a request.
+   * Scores a request on the calling thread.
    *
    * @param deadlineNanos {@link System#nanoTime()} by which z_U must be there
    * @throws TimeoutException when the encoder did not answer before the deadline
    */
   public ScoreResult score(ScoreRequest request, long deadlineNanos)
       throws TimeoutException, InterruptedException {
-    int[] candidates = new int[request.candidates().size()];
-    int unknownCandidates = 0;
-    for (int t = 0; t < candidates.length; t++) {
-      candidates[t] = items.indexOf(request.candidates().get(t));
-      unknownCandidates += candidates[t] < 0 ? 1 : 0;
+    Prepared p = prepare(request);
+    float[] z = p.encoding == null ? null : await(p.encoding, deadlineNanos);
+    return finish(p, z);
+  }
+
+  /**
+   * Scores a request without blocking a thread while z_U is computed: the lookups run on the
+   * calling thread, the scores on {@code executor} once the encoder's batch has run. What a server
+   * uses, so that a few threads keep many requests in the encoder's batch.
+   */
+  public CompletableFuture<ScoreResult> scoreAsync(ScoreRequest request, Executor executor) {
+    Prepared p = prepare(request);
+    if (p.encoding == null) {
+      return CompletableFuture.completedFuture(finish(p, null));
+    }
+    return p.encoding.thenApplyAsync(z -> finish(p, z), executor);
+  }
+
+  /** What a request needs before z_U: indices, the memory, the encoder's job. */
+  private static final class Prepared {
+    ScoreRequest request;
+    int[] candidates;
+    int unknownCandidates;
+    List<String> unknownRecent;
+    CompletableFuture<float[]> encoding;
+    ScoreResult.Memory memoryStatus;
+    StoredUserMemory stored;
+    CandidateScorer.Memory memory;
+  }
+
+  private Prepared prepare(ScoreRequest request) {
+    Prepared p = new Prepared();
+    p.request = request;
+    p.candidates = new int[request.candidates().size()];
+    for (int t = 0; t < p.candidates.length; t++) {
+      p.candidates[t] = items.indexOf(request.candidates().get(t));
+      p.unknownCandidates += p.candidates[t] < 0 ? 1 : 0;
     }
     List<String> recent = request.recentItems();
     List<String> window = recent.subList(Math.max(0, recent.size() - c), recent.size());
     int[] recentIndices = new int[window.size()];
-    List<String> unknownRecent = new ArrayList<>();
+    p.unknownRecent = new ArrayList<>();
     for (int i = 0; i < recentIndices.length; i++) {
       int index = items.indexOf(window.get(i));
       if (index < 0) {
-        unknownRecent.add(window.get(i));
+        p.unknownRecent.add(window.get(i));
         index = SpecialTokens.UNK; // as the stream encodes an unknown item
       }
       recentIndices[i] = index;
     }
-    // ask the encoder first: the memory lookup overlaps with the batch
-    var zFuture = recentIndices.length > 0 ? encoder.encode(recentIndices) : null;
+    // queue the encoder first: the memory lookup overlaps with its batch
+    p.encoding = recentIndices.length > 0 ? encoder.encode(recentIndices) : null;
 
-    ScoreResult.Memory memoryStatus = ScoreResult.Memory.NOT_REQUESTED;
-    StoredUserMemory stored = null;
-    CandidateScorer.Memory memory = null;
+    p.memoryStatus = ScoreResult.Memory.NOT_REQUESTED;
     if (request.useMemory()) {
-      stored = users.get(request.userId()).orElse(null);
+      StoredUserMemory stored = users.get(request.userId()).orElse(null);
       if (stored == null || !stored.hasEdges()) {
-        memoryStatus = ScoreResult.Memory.NONE;
-        stored = null;
+        p.memoryStatus = ScoreResult.Memory.NONE;
       } else if (!stored.modelVersion().equals(model.modelVersion())) {
-        memoryStatus = ScoreResult.Memory.OTHER_MODEL_VERSION;
-        stored = null;
+        p.memoryStatus = ScoreResult.Memory.OTHER_MODEL_VERSION;
       } else {
-        memory = memoryOf(stored);
-        memoryStatus = memory == null ? ScoreResult.Memory.INVALID : ScoreResult.Memory.USED;
-        stored = memory == null ? null : stored;
+        p.memory = memoryOf(stored);
+        p.memoryStatus = p.memory == null ? ScoreResult.Memory.INVALID : ScoreResult.Memory.USED;
+        p.stored = p.memory == null ? null : stored;
       }
     }
+    return p;
+  }
 
+  private ScoreResult finish(Prepared p, float[] encoded) {
     float[] zU;
     ScoreResult.ShortTermSource source;
-    if (zFuture != null) {
-      zU = await(zFuture, deadlineNanos);
+    if (encoded != null) {
+      zU = encoded;
       source = ScoreResult.ShortTermSource.RECENT_ITEMS;
-    } else if (memory != null) {
-      zU = stored.shortTerm();
+    } else if (p.memory != null) {
+      zU = p.stored.shortTerm();
       source = ScoreResult.ShortTermSource.MEMORY;
     } else {
       zU = null;
       source = ScoreResult.ShortTermSource.NONE;
     }
-
+    int[] candidates = p.candidates;
     float[] scores = new float[candidates.length];
     float[] gates = new float[candidates.length];
     ScoreResult.Scoring scoring;
@@ -141,30 +174,30 @@ public final class GladRanker {
       scorer.popularity(candidates, scores);
       Arrays.fill(gates, Float.NaN);
     } else {
-      UserSide user = scorer.userSide(zU, memory);
+      UserSide user = scorer.userSide(zU, p.memory);
       scoring = user.hasMemory() ? ScoreResult.Scoring.GLAD : ScoreResult.Scoring.SHORT_TERM;
       scorer.score(user, candidates, scores, gates);
     }
     long ageMs = -1;
-    if (memory != null) {
-      ageMs = Math.max(0, clock.getAsLong() - stored.updateTimeMs());
+    if (p.memory != null) {
+      ageMs = Math.max(0, clock.getAsLong() - p.stored.updateTimeMs());
       metrics.memoryAge(ageMs / 1000.0);
     }
-    metrics.scored(scoring.label(), memoryStatus.label(), candidates.length);
-    metrics.unknownItems("candidate", unknownCandidates);
-    metrics.unknownItems("recent", unknownRecent.size());
+    metrics.scored(scoring.label(), p.memoryStatus.label(), candidates.length);
+    metrics.unknownItems("candidate", p.unknownCandidates);
+    metrics.unknownItems("recent", p.unknownRecent.size());
     return new ScoreResult(
         model.modelVersion(),
-        request.userId(),
+        p.request.userId(),
         scoring,
-        memoryStatus,
+        p.memoryStatus,
         source,
         ageMs,
-        memory == null ? 0 : stored.chunkCount(),
-        request.candidates(),
+        p.memory == null ? 0 : p.stored.chunkCount(),
+        p.request.candidates(),
         scores,
         gates,
-        unknownRecent);
+        p.unknownRecent);
   }
 
   /**

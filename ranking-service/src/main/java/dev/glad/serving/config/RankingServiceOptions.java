@@ -97,7 +97,8 @@ public final class RankingServiceOptions {
       ServiceSetting.integer(
           "max-queued-requests",
           256,
-          "requests waiting for a scoring thread; further ones are answered 429 at once",
+          "requests in flight beyond scoring-threads (waiting for a thread or for the encoder's"
+              + " batch); further ones are answered 429 at once",
           between(1, 1_000_000));
 
   public static final ServiceSetting<Integer> ENCODER_BATCH_SIZE =

@@ -3,7 +3,6 @@ package dev.glad.serving.http;
 import dev.glad.serving.GladRanker;
 import dev.glad.serving.MemoryView;
 import dev.glad.serving.ScoreRequest;
-import dev.glad.serving.ScoreResult;
 import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceOptions.Auth;
 import dev.glad.serving.config.RankingServiceSettings;
@@ -19,7 +18,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +76,8 @@ public final class RankingServer implements AutoCloseable {
   private final int maxBodyBytes;
   private final byte[] token;
   private final ThreadPoolExecutor workers;
+  private final int maxInFlight;
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final Server server;
   private final ServerConnector connector;
   private final boolean https;
@@ -117,14 +118,17 @@ public final class RankingServer implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8)
             : null;
     int threads = settings.scoringThreads();
+    this.maxInFlight = threads + settings.get(RankingServiceOptions.MAX_QUEUED_REQUESTS);
     AtomicInteger n = new AtomicInteger();
+    // unbounded: admission is bounded by maxInFlight, and a request's second stage (scoring once
+    // z_U is there) must never be refused
     this.workers =
         new ThreadPoolExecutor(
             threads,
             threads,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(settings.get(RankingServiceOptions.MAX_QUEUED_REQUESTS)),
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "glad-ranking-scorer-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -133,8 +137,12 @@ public final class RankingServer implements AutoCloseable {
             new ThreadPoolExecutor.AbortPolicy());
     metrics.gauge(
         "glad_serving_queued_requests",
-        "requests waiting for a scoring thread",
+        "work waiting for a scoring thread (a request's parsing or its scoring)",
         () -> workers.getQueue().size());
+    metrics.gauge(
+        "glad_serving_in_flight_requests",
+        "requests admitted to /v1 and not answered yet",
+        inFlight::get);
 
     QueuedThreadPool io = new QueuedThreadPool(64, 4, 60_000);
     io.setName("glad-ranking-http");
@@ -265,9 +273,9 @@ public final class RankingServer implements AutoCloseable {
             Json.error("not ready: " + freshness.notReadyReason()));
         return true;
       }
-      try {
-        workers.execute(() -> work(endpoint, path, request, response, callback, start));
-      } catch (RejectedExecutionException e) {
+      int admitted = inFlight.incrementAndGet();
+      if (admitted > maxInFlight) {
+        inFlight.decrementAndGet();
         send(
             response,
             callback,
@@ -276,8 +284,14 @@ public final class RankingServer implements AutoCloseable {
             429,
             Json.error(
                 "overloaded: "
-                    + workers.getQueue().size()
-                    + " requests are already waiting; retry later"));
+                    + maxInFlight
+                    + " requests in flight (scoring-threads + max-queued-requests); retry later"));
+        return true;
+      }
+      try {
+        workers.execute(() -> work(endpoint, path, request, response, callback, start));
+      } catch (RejectedExecutionException e) {
+        answer(response, callback, endpoint, start, 503, Json.error("the service is stopping"));
       }
       return true;
     }
@@ -288,6 +302,7 @@ public final class RankingServer implements AutoCloseable {
     return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), token);
   }
 
+  /** The first stage of a /v1 request on a scoring thread; every path ends in {@link #answer}. */
   private void work(
       String endpoint,
       String path,
@@ -301,32 +316,55 @@ public final class RankingServer implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new TimeoutException();
       }
-      String body;
-      if (endpoint.equals("score")) {
-        ScoreRequest parsed = parser.parse(readBody(request));
-        ScoreResult result = ranker.score(parsed, deadline);
-        body = Json.score(result);
-      } else {
-        body = memory(path, request);
+      if (!endpoint.equals("score")) {
+        answer(response, callback, endpoint, start, 200, memory(path, request));
+        return;
       }
-      send(response, callback, endpoint, start, 200, body);
-    } catch (BadRequest e) {
-      send(response, callback, endpoint, start, e.status(), Json.error(e.getMessage()));
-    } catch (TimeoutException e) {
-      send(
+      ScoreRequest parsed = parser.parse(readBody(request));
+      // z_U is computed in the encoder's next batch; the scoring thread is free meanwhile
+      ranker
+          .scoreAsync(parsed, workers)
+          .orTimeout(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+          .whenComplete(
+              (result, error) -> {
+                if (error == null) {
+                  answer(response, callback, endpoint, start, 200, Json.score(result));
+                } else {
+                  failed(response, callback, endpoint, start, error);
+                }
+              });
+    } catch (RuntimeException | IOException | TimeoutException | BadRequest e) {
+      failed(response, callback, endpoint, start, e);
+    }
+  }
+
+  private void failed(
+      Response response, Callback callback, String endpoint, long start, Throwable error) {
+    Throwable e =
+        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause()
+            : error;
+    if (e instanceof BadRequest bad) {
+      answer(response, callback, endpoint, start, bad.status(), Json.error(bad.getMessage()));
+    } else if (e instanceof TimeoutException) {
+      answer(
           response,
           callback,
           endpoint,
           start,
           503,
           Json.error("timed out after " + timeoutNanos / 1_000_000 + " ms (request-timeout)"));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      send(response, callback, endpoint, start, 503, Json.error("the service is stopping"));
-    } catch (RuntimeException | IOException e) {
+    } else {
       LOG.error("{} failed", endpoint, e);
-      send(response, callback, endpoint, start, 500, Json.error("internal error: " + e));
+      answer(response, callback, endpoint, start, 500, Json.error("internal error: " + e));
     }
+  }
+
+  /** Sends the answer of an admitted /v1 request and releases its place. */
+  private void answer(
+      Response response, Callback callback, String endpoint, long start, int status, String json) {
+    inFlight.decrementAndGet();
+    send(response, callback, endpoint, start, status, json);
   }
 
   private String memory(String path, Request request) throws BadRequest {

@@ -315,7 +315,8 @@ class RankingServerTest {
       assertAnswer(
           send(client, post(url, BODY)),
           429,
-          "{\"error\":\"overloaded: 1 requests are already waiting; retry later\"}");
+          "{\"error\":\"overloaded: 2 requests in flight (scoring-threads +"
+              + " max-queued-requests); retry later\"}");
 
       // once both waited past request-timeout, they are answered 503
       await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() - sent > 60_000_000L);
