@@ -10,6 +10,8 @@ public final class UserSide {
   // attentive variants
   final int neighbours;
   final float[] hidden; // n x e, h_CE^1 of the user's clusters
+  final float[] hiddenT; // e x n, the same transposed (the logits' unit-stride loop)
+  final float[] projectedHidden; // n x e, W_U^1[:, e:] h_CE_j per cluster (SAGE, n < e), or null
   final double[] logWeights; // ln w_j (softmax attention)
   final double[] dotScale; // scale * w_j (dot attention)
   final float[] selfPart; // b + W_U^1[:, :e] h_U^1 of the SAGE layer
@@ -23,6 +25,8 @@ public final class UserSide {
       boolean hasMemory,
       int neighbours,
       float[] hidden,
+      float[] hiddenT,
+      float[] projectedHidden,
       double[] logWeights,
       double[] dotScale,
       float[] selfPart,
@@ -33,6 +37,8 @@ public final class UserSide {
     this.hasMemory = hasMemory;
     this.neighbours = neighbours;
     this.hidden = hidden;
+    this.hiddenT = hiddenT;
+    this.projectedHidden = projectedHidden;
     this.logWeights = logWeights;
     this.dotScale = dotScale;
     this.selfPart = selfPart;
