@@ -1,15 +1,12 @@
 package dev.glad.cli;
 
-import dev.glad.schemas.kafka.KafkaClientConfig;
 import dev.glad.serving.app.RankingService;
 import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceSettings;
 import dev.glad.serving.config.ServiceSetting;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,13 +39,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR", description = "the same as --model-dir")
   String model;
 
-  @Option(
-      names = "--kafka-properties",
-      paramLabel = "FILE",
-      description = "Kafka client properties file (security settings; never printed)")
-  String kafkaProperties;
-
-  @CommandLine.Unmatched List<String> unmatched = new ArrayList<>();
+  /** The same Kafka client properties as every other command's (and the job's). */
+  @CommandLine.Mixin KafkaClientOptions kafka;
 
   /** Adds one option per service setting; called when the command line is built. */
   static void addSettingOptions(CommandSpec spec) {
@@ -99,32 +91,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       texts.put(RankingServiceOptions.MODEL_DIR.key(), model);
     }
-    if (kafkaProperties != null) {
-      texts.put(KafkaClientConfig.PROPERTIES_FILE, kafkaProperties);
-    }
-    texts.putAll(kafkaOptions(unmatched));
+    texts.putAll(kafka.asSettings());
     return RankingServiceSettings.fromMap(texts);
-  }
-
-  /** {@code --kafka.KEY VALUE} and {@code --kafka.KEY=VALUE}; anything else is an error. */
-  static Map<String, String> kafkaOptions(List<String> args) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (!a.startsWith("--" + KafkaClientConfig.PREFIX) || a.length() <= 8) {
-        throw new IllegalArgumentException("unknown option '" + a + "'");
-      }
-      String key = a.substring(2);
-      int eq = key.indexOf('=');
-      if (eq > 0) {
-        out.put(key.substring(0, eq), key.substring(eq + 1));
-      } else if (i + 1 < args.size()) {
-        out.put(key, args.get(++i));
-      } else {
-        throw new IllegalArgumentException("missing value for " + a);
-      }
-    }
-    return out;
   }
 
   @Override

@@ -44,6 +44,8 @@ class GladCommandTest {
         "demo",
         "kafka",
         "job",
+        "savepoint",
+        "stop",
         "serve",
         "replay",
         "bench",
@@ -100,16 +102,19 @@ class GladCommandTest {
     CommandLine cli = Glad.commandLine(System.out, System.err);
     CommandLine.ParseResult parsed =
         cli.parseArgs(
-            "serve",
-            "--bootstrap-servers",
-            "k:9092",
-            "--model",
-            "/m",
-            "--port",
-            "9001",
-            "--kafka.security.protocol",
-            "SASL_SSL",
-            "--kafka.sasl.mechanism=PLAIN");
+            KafkaClientOptions.normalize(
+                new String[] {
+                  "serve",
+                  "--bootstrap-servers",
+                  "k:9092",
+                  "--model",
+                  "/m",
+                  "--port",
+                  "9001",
+                  "--kafka.security.protocol",
+                  "SASL_SSL",
+                  "--kafka.sasl.mechanism=PLAIN"
+                }));
     ServeCommand serve = parsed.subcommand().commandSpec().commandLine().getCommand();
     RankingServiceSettings settings = serve.settings();
     assertEquals("k:9092", settings.get(RankingServiceOptions.BOOTSTRAP_SERVERS));
@@ -128,7 +133,7 @@ class GladCommandTest {
     assertEquals("error: bootstrap-servers is required\n", err());
     errBytes.reset();
     assertEquals(2, run("serve", "--bootstrap-servers", "k:1", "--model", "m", "--colour", "red"));
-    assertEquals("error: unknown option '--colour'\n", err());
+    assertTrue(err().startsWith("error: Unknown options: '--colour', 'red'"), err());
   }
 
   @Test

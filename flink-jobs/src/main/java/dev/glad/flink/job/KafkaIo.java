@@ -108,6 +108,7 @@ public final class KafkaIo {
     requireBootstrap(settings);
     KafkaSourceBuilder<ClusterMemory> b =
         KafkaSource.<ClusterMemory>builder()
+            .setProperties(clientProperties(settings))
             .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
             .setTopics(topics.clusterMemory().name())
             .setGroupId(settings.get(CONSUMER_GROUP) + "-cluster-feedback")
@@ -130,6 +131,7 @@ public final class KafkaIo {
     requireBootstrap(settings);
     KafkaSourceBuilder<DecodedRecord> b =
         KafkaSource.<DecodedRecord>builder()
+            .setProperties(clientProperties(settings))
             .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
             .setTopics(topics.interactions().name())
             .setGroupId(settings.get(CONSUMER_GROUP))
@@ -164,7 +166,7 @@ public final class KafkaIo {
       SerializableFunction<V, K> keyOf,
       String name) {
     requireBootstrap(settings);
-    Properties producer = new Properties();
+    Properties producer = clientProperties(settings);
     producer.put(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
         Long.toString(settings.get(TRANSACTION_TIMEOUT).toMillis()));
@@ -175,6 +177,14 @@ public final class KafkaIo {
         .setTransactionalIdPrefix(settings.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
         .setRecordSerializer(new TopicSerializer<>(settings.get(TOPIC_PREFIX), which, keyOf))
         .build();
+  }
+
+  /**
+   * The Kafka client properties of the settings (security and others), the base of every client's
+   * configuration; what the job itself must set (isolation level, transactions) is set over them.
+   */
+  public static Properties clientProperties(GladJobSettings settings) {
+    return settings.kafkaClient().addTo(new Properties());
   }
 
   private static byte[] deadLetterKey(DeadLetter deadLetter) {
