@@ -84,7 +84,7 @@ final class ServiceReport {
         TreeSet<Integer> recentTopics = new TreeSet<>();
         recent.forEach(i -> recentTopics.add(generator.topicOf(i)));
         out.printf(
-            "    %s (planted topics %s, last chunk in topics %s)%n",
+            "    %s (planted topics %s, recent items in topics %s)%n",
             user, Arrays.toString(planted), recentTopics);
         for (int topic : planted) {
           List<Integer> with = new ArrayList<>();

@@ -137,7 +137,10 @@ public final class RankingService implements AutoCloseable {
           return newest == 0 ? Double.NaN : (System.currentTimeMillis() - newest) / 1000.0;
         });
     metrics.gauge(
-        "glad_serving_users", "users in the store (RocksDB's estimate)", users::estimatedUsers);
+        "glad_serving_users",
+        "users in the store (RocksDB's estimate, which counts overwritten users until"
+            + " compaction)",
+        users::estimatedUsers);
     metrics.gauge(
         "glad_serving_clusters_updated",
         "clusters whose state came from the topic rather than the artifact",

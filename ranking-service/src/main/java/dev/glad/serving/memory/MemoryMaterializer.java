@@ -123,11 +123,9 @@ public final class MemoryMaterializer implements Freshness, AutoCloseable {
           notReadyReason = null;
           readyLatch.countDown();
           LOG.info(
-              "caught up with the memory topics in {} ms: {} records, ~{} users, {} clusters"
-                  + " updated",
+              "caught up with the memory topics in {} ms: {} records, {} clusters updated",
               (System.nanoTime() - started) / 1_000_000,
               recordsRead.get(),
-              users.estimatedUsers(),
               clusters.updatedClusters());
         }
       }
