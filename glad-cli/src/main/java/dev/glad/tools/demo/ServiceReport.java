@@ -27,10 +27,13 @@ import java.util.TreeSet;
  * The end of the demo: the ranking service started on the demo's topics, and for sample users where
  * the items of their planted long-term interests rank among every item, scored over HTTP with the
  * memory (GLAD) and without it (short-term only, {@code "useMemory": false}). The recent items are
- * the user's last complete chunk, so a planted topic the user did not touch in it can only come up
- * through the memory.
+ * the user's last few items (about one session of the generator), so a planted topic the user did
+ * not touch in them can only come up through the memory.
  */
 final class ServiceReport {
+  /** Recent items sent with each request: about one session (the generator's mean is 6). */
+  static final int RECENT_ITEMS = 4;
+
   private ServiceReport() {}
 
   static void run(
@@ -67,15 +70,17 @@ final class ServiceReport {
           service.materializer().recordsRead());
       out.printf(
           "  where planted long-term interests rank among all %,d items (median rank of the"
-              + " topic's items, 1 = best; recent items = the user's last chunk):%n",
-          items.size());
+              + " topic's items, 1 = best; recent items = the user's last %d):%n",
+          items.size(), RECENT_ITEMS);
       HttpClient http = HttpClient.newHttpClient();
       for (String user : sampleUsers) {
         CompletedChunk chunk = lastChunks.get(user);
         if (chunk == null) {
           continue;
         }
-        List<String> recent = chunk.getItemIds();
+        List<String> chunkItems = chunk.getItemIds();
+        List<String> recent =
+            chunkItems.subList(Math.max(0, chunkItems.size() - RECENT_ITEMS), chunkItems.size());
         double[] withMemory = score(http, service.baseUrl(), user, recent, items, true);
         double[] shortTerm = score(http, service.baseUrl(), user, recent, items, false);
         int[] rankWith = ranks(withMemory);
