@@ -111,7 +111,10 @@ public final class RankingServiceSettings {
         sb.append(sb.length() > 1 ? ", " : "")
             .append(s.key())
             .append('=')
-            .append(s.secret() ? "[hidden]" : v);
+            .append(
+                s.secret()
+                    ? "[hidden]"
+                    : v instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : v);
       }
     }
     if (!kafka.isEmpty()) {

@@ -50,7 +50,7 @@ class RankingServiceSettingsTest {
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.jaas.config", "secret-jaas");
     assertThat(s.toString())
-        .contains("auth-token=[hidden]", "security.protocol=SASL_SSL")
+        .contains("auth=token", "auth-token=[hidden]", "security.protocol=SASL_SSL")
         .doesNotContain("s3cret", "secret-jaas");
   }
 
