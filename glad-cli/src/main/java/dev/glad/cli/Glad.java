@@ -23,8 +23,10 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       SavepointCommand.Take.class,
       SavepointCommand.Stop.class,
+      ServeCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
+      ServeBenchCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
       CommandLine.HelpCommand.class
@@ -51,6 +53,7 @@ public final class Glad implements Runnable {
   static CommandLine commandLine(PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new Glad());
     JobCommand.addSettingOptions(cli.getSubcommands().get("job").getCommandSpec());
+    ServeCommand.addSettingOptions(cli.getSubcommands().get("serve").getCommandSpec());
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler(

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.glad.flink.job.GladJobOptions;
 import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.JobSetting;
+import dev.glad.serving.config.RankingServiceOptions;
+import dev.glad.serving.config.RankingServiceSettings;
+import dev.glad.serving.config.ServiceSetting;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +46,10 @@ class GladCommandTest {
         "job",
         "savepoint",
         "stop",
+        "serve",
         "replay",
         "bench",
+        "serve-bench",
         "train",
         "evaluate"
       })
@@ -56,7 +61,10 @@ class GladCommandTest {
   @Test
   void theTopLevelHelpListsEveryCommand() {
     assertEquals(0, run("--help"));
-    for (String c : new String[] {"demo", "kafka", "job", "replay", "bench", "train", "evaluate"}) {
+    for (String c :
+        new String[] {
+          "demo", "kafka", "job", "serve", "replay", "bench", "serve-bench", "train", "evaluate"
+        }) {
       assertTrue(out().contains("  " + c + " "), c + " missing in\n" + out());
     }
   }
@@ -77,6 +85,55 @@ class GladCommandTest {
       assertTrue(out().contains("--" + setting.key() + "="), setting.key());
     }
     assertTrue(out().contains("(default: 10s)"), out());
+  }
+
+  @Test
+  void serveHelpListsEveryServiceSettingWithItsDefault() {
+    assertEquals(0, run("serve", "--help"));
+    for (ServiceSetting<?> setting : RankingServiceOptions.ALL) {
+      assertTrue(out().contains("--" + setting.key() + "="), setting.key());
+    }
+    assertTrue(out().contains("(default: 10000)"), out());
+    assertTrue(out().contains("--kafka-properties=FILE"), out());
+  }
+
+  @Test
+  void serveOptionsAreTheServiceSettingsPlusKafkaClientProperties() {
+    CommandLine cli = Glad.commandLine(System.out, System.err);
+    CommandLine.ParseResult parsed =
+        cli.parseArgs(
+            KafkaClientOptions.normalize(
+                new String[] {
+                  "serve",
+                  "--bootstrap-servers",
+                  "k:9092",
+                  "--model",
+                  "/m",
+                  "--port",
+                  "9001",
+                  "--kafka.security.protocol",
+                  "SASL_SSL",
+                  "--kafka.sasl.mechanism=PLAIN"
+                }));
+    ServeCommand serve = parsed.subcommand().commandSpec().commandLine().getCommand();
+    RankingServiceSettings settings = serve.settings();
+    assertEquals("k:9092", settings.get(RankingServiceOptions.BOOTSTRAP_SERVERS));
+    assertEquals("/m", settings.get(RankingServiceOptions.MODEL_DIR));
+    assertEquals(9001, settings.get(RankingServiceOptions.PORT));
+    assertEquals("SASL_SSL", settings.kafka().asMap().get("security.protocol"));
+    assertEquals("PLAIN", settings.kafka().asMap().get("sasl.mechanism"));
+  }
+
+  @Test
+  void aBadServeCommandLineIsRefusedWithItsMessage() {
+    assertEquals(2, run("serve", "--bootstrap-servers", "k:1", "--model", "m", "--port", "-1"));
+    assertEquals("error: port must be between 0 and 65535, got -1\n", err());
+    errBytes.reset();
+    assertEquals(2, run("serve", "--model", "m"));
+    assertEquals("error: bootstrap-servers is required\n", err());
+    errBytes.reset();
+    assertEquals(2, run("serve", "--bootstrap-servers", "k:1", "--model", "m", "--colour", "red"));
+    assertTrue(err().startsWith("error: Unknown options: '--colour', 'red'"), err());
   }
 
   @Test

@@ -227,19 +227,45 @@ public final class DemoRunner {
           Thread.sleep(200);
         }
         Thread.sleep(1_000); // a last look for anything beyond the expected counts
-        return summary(
-            model,
-            generator,
-            validPerUser,
-            injected,
-            counter,
-            expectedChunks,
-            expectedDeadLetters,
-            produceSeconds,
-            (System.nanoTime() - started) / 1e9,
-            savepoint);
+        boolean ok =
+            summary(
+                model,
+                generator,
+                validPerUser,
+                injected,
+                counter,
+                expectedChunks,
+                expectedDeadLetters,
+                produceSeconds,
+                (System.nanoTime() - started) / 1e9,
+                savepoint);
+        rankingService(broker.bootstrapServers(), topics, modelDir, model, generator, counter);
+        return ok;
       }
     }
+  }
+
+  /**
+   * Issue 12: the ranking service started on the demo's topics, and where sample users' planted
+   * long-term interests rank with the memory and without it ({@link ServiceReport}).
+   */
+  private void rankingService(
+      String bootstrapServers,
+      GladTopics topics,
+      Path modelDir,
+      GladModel model,
+      SyntheticInteractions generator,
+      OutputCounter counter)
+      throws Exception {
+    ServiceReport.run(
+        bootstrapServers,
+        topics,
+        modelDir,
+        generator,
+        counter.lastChunkOfUser(),
+        SAMPLE_USERS,
+        model.vocabulary().itemIds(),
+        out);
   }
 
   /** Streams the events; returns the seconds spent producing (after the job came up). */
