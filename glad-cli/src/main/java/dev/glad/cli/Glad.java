@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       SavepointCommand.Stop.class,
       ServeCommand.class,
       ReplayCommand.class,
+      DeadLettersCommand.class,
       BenchCommand.class,
       ServeBenchCommand.class,
       TrainCommand.class,

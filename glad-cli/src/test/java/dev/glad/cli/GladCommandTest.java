@@ -48,6 +48,7 @@ class GladCommandTest {
         "stop",
         "serve",
         "replay",
+        "dead-letters",
         "bench",
         "serve-bench",
         "train",
@@ -63,7 +64,18 @@ class GladCommandTest {
     assertEquals(0, run("--help"));
     for (String c :
         new String[] {
-          "demo", "kafka", "job", "serve", "replay", "bench", "serve-bench", "train", "evaluate"
+          "demo",
+          "kafka",
+          "job",
+          "savepoint",
+          "stop",
+          "serve",
+          "replay",
+          "dead-letters",
+          "bench",
+          "serve-bench",
+          "train",
+          "evaluate"
         }) {
       assertTrue(out().contains("  " + c + " "), c + " missing in\n" + out());
     }

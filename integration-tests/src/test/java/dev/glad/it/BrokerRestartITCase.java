@@ -83,9 +83,7 @@ class BrokerRestartITCase {
           topics.interactions(), ticks("tick", last + 600_000, 4), InteractionEvent::getUserId);
 
       // Then every chunk reaches the memory exactly once
-      await()
-          .atMost(Duration.ofSeconds(240))
-          .until(() -> RunningJobs.running(job) && runs.complete(topics, mode));
+      runs.awaitComplete(job, topics, mode, Duration.ofSeconds(240));
     } finally {
       RunningJobs.cancelIfRunning(job);
     }

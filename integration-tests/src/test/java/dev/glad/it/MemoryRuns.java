@@ -13,6 +13,7 @@ import static dev.glad.flink.job.GladJobOptions.MAX_PARALLELISM;
 import static dev.glad.flink.job.GladJobOptions.MODEL_DIR;
 import static dev.glad.flink.job.GladJobOptions.PARALLELISM;
 import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
+import static dev.glad.flink.job.GladJobOptions.SOURCE_IDLENESS;
 import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
 import static dev.glad.flink.job.GladJobOptions.TOPIC_PREFIX;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTIONAL_ID_PREFIX;
@@ -120,6 +121,10 @@ final class MemoryRuns {
         .set(CLUSTER_UPDATES, mode == Mode.UPDATES)
         .set(EMIT_CLUSTER_ASSIGNMENTS, mode == Mode.UPDATES)
         .set(CLUSTER_PUBLISH_INTERVAL, Duration.ofMillis(200))
+        // every test moves the watermark with a tick in each partition, so no partition needs to
+        // go idle; an idle partition would let the others carry the watermark past its events
+        // when it resumes (docs/OPERATIONS.md, source-idleness)
+        .set(SOURCE_IDLENESS, Duration.ofMinutes(10))
         // generous: a slow stretch on a loaded machine must not let the broker abort a
         // transaction the job will still commit (that loses its records)
         .set(TRANSACTION_TIMEOUT, Duration.ofMinutes(5))
@@ -150,9 +155,7 @@ final class MemoryRuns {
     JobClient job = start(settings, savepoint);
     Mode mode = settings.get(CLUSTER_UPDATES) ? Mode.UPDATES : Mode.FROZEN;
     try {
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(180))
-          .until(() -> RunningJobs.running(job) && complete(topics, mode));
+      awaitComplete(job, topics, mode, Duration.ofSeconds(180));
     } finally {
       RunningJobs.cancelIfRunning(job);
     }
@@ -181,6 +184,44 @@ final class MemoryRuns {
             e ->
                 published.containsKey(e.getKey())
                     && published.get(e.getKey()).getSize() == e.getValue());
+  }
+
+  /**
+   * Waits until the running job has committed all its output ({@link #complete}); on a time-out the
+   * failure says how far it got.
+   */
+  void awaitComplete(JobClient job, GladTopics topics, Mode mode, Duration timeout) {
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(timeout)
+          .until(() -> RunningJobs.running(job) && complete(topics, mode));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "the job did not commit all its output within "
+              + timeout
+              + ": "
+              + kafka.readCommittedSoFar(topics.userMemory()).size()
+              + " user-memory updates of "
+              + chunksOf(events)
+              + " chunks expected, "
+              + kafka.readUncommittedSoFar(topics.completedChunks()).size()
+              + " completed chunks written, dead letters "
+              + kafka.readUncommittedSoFar(topics.deadLetters()).stream()
+                  .map(
+                      d ->
+                          d.getReason()
+                              + " "
+                              + d.getSourcePartition()
+                              + "@"
+                              + d.getSourceOffset()
+                              + " "
+                              + d.getUserId()
+                              + ": "
+                              + d.getDetail())
+                  .limit(8)
+                  .toList(),
+          e);
+    }
   }
 
   /** Starts a job and returns at once. */

@@ -151,6 +151,8 @@ class ProcessCrashITCase {
             "1s",
             "--checkpoint-interval",
             "1s",
+            "--source-idleness",
+            "10m",
             "--encoder-batch-size",
             "16",
             "--parallelism",
