@@ -84,8 +84,16 @@ final class MemoryRuns {
 
   /** 60 users of the model's generator, history it was not trained on, 1,800 events. */
   MemoryRuns(KafkaTestBroker kafka) {
+    this(kafka, TestModels.tiny(), System.currentTimeMillis() - Duration.ofDays(1).toMillis());
+  }
+
+  /**
+   * The same users and items with a given model and first event time (a committed savepoint needs
+   * the events it was taken on, to the millisecond).
+   */
+  MemoryRuns(KafkaTestBroker kafka, Path model, long startMillis) {
     this.kafka = kafka;
-    this.model = TestModels.tiny();
+    this.model = model;
     SyntheticInteractions generator =
         new SyntheticInteractions(TestModels.TINY.generatorSettings(0).withUsers(60));
     Map<String, List<String>> byUser = new LinkedHashMap<>();
@@ -93,9 +101,7 @@ final class MemoryRuns {
       byUser.computeIfAbsent(e.getUserId(), u -> new ArrayList<>()).add(e.getItemId());
     }
     this.data = new UserSequences(List.copyOf(byUser.keySet()), List.copyOf(byUser.values()));
-    this.events =
-        DatasetReplay.events(
-            data, System.currentTimeMillis() - Duration.ofDays(1).toMillis(), 1_000);
+    this.events = DatasetReplay.events(data, startMillis, 1_000);
   }
 
   /** Events {@code from} (inclusive) to {@code to} (exclusive) of the time-ordered stream. */
@@ -147,18 +153,35 @@ final class MemoryRuns {
    */
   void runUntilComplete(GladJobSettings settings, String savepoint, GladTopics topics)
       throws Exception {
+    runUntilComplete(settings, savepoint, topics, chunksOf(events));
+  }
+
+  /**
+   * {@link #runUntilComplete(GladJobSettings, String, GladTopics)} for a job that owes {@code
+   * expectedUpdates} user-memory updates (fewer than the input's chunks when it restores a
+   * savepoint whose earlier output went elsewhere).
+   */
+  void runUntilComplete(
+      GladJobSettings settings, String savepoint, GladTopics topics, long expectedUpdates)
+      throws Exception {
+    sendClosingTicks(topics);
+    JobClient job = start(settings, savepoint);
+    Mode mode = settings.get(CLUSTER_UPDATES) ? Mode.UPDATES : Mode.FROZEN;
+    try {
+      awaitComplete(
+          () -> RunningJobs.running(job), topics, mode, Duration.ofSeconds(180), expectedUpdates);
+    } finally {
+      RunningJobs.cancelIfRunning(job);
+    }
+  }
+
+  /** One tick per partition far after the last event: every chunk of the input completes. */
+  void sendClosingTicks(GladTopics topics) {
     long last = events.get(events.size() - 1).getEventTime().toEpochMilli();
     kafka.send(
         topics.interactions(),
         ticks("tick-" + TRANSACTION_PREFIXES.incrementAndGet(), last + 600_000, 4),
         InteractionEvent::getUserId);
-    JobClient job = start(settings, savepoint);
-    Mode mode = settings.get(CLUSTER_UPDATES) ? Mode.UPDATES : Mode.FROZEN;
-    try {
-      awaitComplete(job, topics, mode, Duration.ofSeconds(180));
-    } finally {
-      RunningJobs.cancelIfRunning(job);
-    }
   }
 
   /**
@@ -167,7 +190,11 @@ final class MemoryRuns {
    * changed cluster once per interval, so their last records can trail the users' by a checkpoint).
    */
   boolean complete(GladTopics topics, Mode mode) {
-    if (kafka.readCommittedSoFar(topics.userMemory()).size() < chunksOf(events)) {
+    return complete(topics, mode, chunksOf(events));
+  }
+
+  private boolean complete(GladTopics topics, Mode mode, long expectedUpdates) {
+    if (kafka.readCommittedSoFar(topics.userMemory()).size() < expectedUpdates) {
       return false;
     }
     if (mode == Mode.FROZEN) {
@@ -191,10 +218,23 @@ final class MemoryRuns {
    * failure says how far it got.
    */
   void awaitComplete(JobClient job, GladTopics topics, Mode mode, Duration timeout) {
+    awaitComplete(() -> RunningJobs.running(job), topics, mode, timeout, chunksOf(events));
+  }
+
+  /**
+   * Waits until a job that owes {@code expectedUpdates} user-memory updates has committed them all
+   * ({@link #complete}) while {@code running} holds (it fails when the job has died).
+   */
+  void awaitComplete(
+      java.util.concurrent.Callable<Boolean> running,
+      GladTopics topics,
+      Mode mode,
+      Duration timeout,
+      long expectedUpdates) {
     try {
       org.awaitility.Awaitility.await()
           .atMost(timeout)
-          .until(() -> RunningJobs.running(job) && complete(topics, mode));
+          .until(() -> running.call() && complete(topics, mode, expectedUpdates));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError(
           "the job did not commit all its output within "
@@ -202,8 +242,8 @@ final class MemoryRuns {
               + ": "
               + kafka.readCommittedSoFar(topics.userMemory()).size()
               + " user-memory updates of "
-              + chunksOf(events)
-              + " chunks expected, "
+              + expectedUpdates
+              + " expected, "
               + kafka.readUncommittedSoFar(topics.completedChunks()).size()
               + " completed chunks written, dead letters "
               + kafka.readUncommittedSoFar(topics.deadLetters()).stream()

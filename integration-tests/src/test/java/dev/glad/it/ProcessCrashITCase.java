@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,67 +119,15 @@ class ProcessCrashITCase {
     return runs.output(topics, Mode.FROZEN);
   }
 
-  private List<String> command(GladTopics topics, Path checkpoints) {
-    List<String> c = new ArrayList<>();
-    c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    c.addAll(
-        List.of(
-            "-Xmx1g",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=1",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Glad.class.getName(),
-            "job",
-            "--bootstrap-servers",
-            KAFKA.bootstrapServers(),
-            "--topic-prefix",
-            topics.prefix(),
-            "--model-dir",
-            runs.model.toString(),
-            "--device",
-            "cpu",
-            "--cluster-updates",
-            "false",
-            "--starting-offsets",
-            "EARLIEST",
-            "--max-out-of-orderness",
-            "1s",
-            "--checkpoint-interval",
-            "1s",
-            "--source-idleness",
-            "10m",
-            "--encoder-batch-size",
-            "16",
-            "--parallelism",
-            "2",
-            "--transaction-timeout",
-            "5m",
-            "--transactional-id-prefix",
-            "crash-" + topics.prefix(),
-            "--checkpoint-dir",
-            checkpoints.toString(),
-            "--metrics-port",
-            "0"));
-    return c;
+  private static List<String> command(GladTopics topics, Path checkpoints) {
+    return LocalJobProcess.command(null, Glad.class, runs, topics, checkpoints);
   }
 
   private static Process start(List<String> command, Path log) throws IOException {
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    return LocalJobProcess.start(command, log);
   }
 
-  /** True while the process runs; fails with its output when it has died. */
   private static boolean alive(Process p, Path log) throws IOException {
-    if (!p.isAlive()) {
-      throw new AssertionError(
-          "the job process ended (exit " + p.exitValue() + "):\n" + Files.readString(log));
-    }
-    return true;
+    return LocalJobProcess.alive(p, log);
   }
 }

@@ -232,10 +232,14 @@ public final class KafkaIo {
         topic = which.apply(GladTopics.withPrefix(topicPrefix));
       }
       K key = keyOf.apply(element);
+      // The record's Kafka timestamp is when it is written, not the event time the stream carries:
+      // retention, segment rolling and compaction go by record timestamps, and a replay of old
+      // history (or a restore of an old savepoint) would otherwise write records the broker
+      // deletes or compacts at once. Event and update times are fields of every record.
       return new ProducerRecord<>(
           topic.name(),
           null,
-          timestamp,
+          null,
           key == null ? null : topic.serializeKey(key),
           topic.serializeValue(element));
     }

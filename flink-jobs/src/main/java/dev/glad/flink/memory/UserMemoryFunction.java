@@ -58,6 +58,14 @@ public final class UserMemoryFunction
   private transient Histogram latency;
 
   /**
+   * Each user's node of the graph memory: the state savepoints carry, read the same way by tools
+   * that read savepoints (State Processor API). Avro, so it evolves by adding fields with defaults.
+   */
+  public static ValueStateDescriptor<UserState> userStateDescriptor() {
+    return new ValueStateDescriptor<>("user-memory", new AvroTypeInfo<>(UserState.class));
+  }
+
+  /**
    * @param clusterUpdates whether to emit cluster deltas; when false the clusters stay as the
    *     artifact holds them and every user's memory depends on their own chunks only
    */
@@ -72,10 +80,7 @@ public final class UserMemoryFunction
   public void open(OpenContext openContext) {
     model = modelFactory.openOnCpu();
     clusters = new ClusterTable(model, runId);
-    userState =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>("user-memory", new AvroTypeInfo<>(UserState.class)));
+    userState = getRuntimeContext().getState(userStateDescriptor());
     var metrics = getRuntimeContext().getMetricGroup();
     updates = metrics.counter("userMemoryUpdates");
     resets = metrics.counter("userMemoriesReset");
