@@ -1,0 +1,83 @@
+package dev.glad.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.util.ParameterTool;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job arguments in {@code docker-compose.yml} are settings the job accepts: the file cannot be
+ * started on this machine (no Docker engine), so a renamed or removed setting would otherwise only
+ * show when someone runs {@code docker compose up}. (CI also parses the file with docker-compose.)
+ */
+class ComposeFileTest {
+
+  @Test
+  void jobArgumentsInTheComposeFileAreValidSettings() throws IOException {
+    List<String> args = jobArguments(Files.readString(composeFile()));
+
+    GladJobSettings settings =
+        GladJobSettings.fromMap(ParameterTool.fromArgs(args.toArray(String[]::new)).toMap());
+
+    assertThat(settings.explicit(GladJobOptions.MODEL_DIR)).hasValue("/models/glad");
+    assertThat(settings.explicit(GladJobOptions.CHUNK_SIZE))
+        .as("with a model, c is the artifact's")
+        .isEmpty();
+  }
+
+  @Test
+  void aMistypedSettingInTheComposeCommandIsFound() {
+    String compose =
+        "command:\n  - |\n    flink run -d /jobs/x-job.jar \\\n      --bootstrap-servers k:9092 --modle-dir /m\n";
+    List<String> args = jobArguments(compose);
+
+    assertThat(args).containsExactly("--bootstrap-servers", "k:9092", "--modle-dir", "/m");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                GladJobSettings.fromMap(
+                    ParameterTool.fromArgs(args.toArray(String[]::new)).toMap()))
+        .hasMessageStartingWith("unknown setting(s) [modle-dir]");
+  }
+
+  private static Path composeFile() {
+    return Path.of(System.getProperty("basedir", ".")).resolve("../docker-compose.yml").normalize();
+  }
+
+  /**
+   * The arguments after the job jar of the {@code flink run} command, continuation lines joined.
+   */
+  static List<String> jobArguments(String compose) {
+    String[] lines = compose.split("\n");
+    StringBuilder command = new StringBuilder();
+    boolean inCommand = false;
+    for (String line : lines) {
+      String text = line.strip();
+      if (!inCommand && text.startsWith("flink run")) {
+        inCommand = true;
+      }
+      if (inCommand) {
+        boolean continues = text.endsWith("\\");
+        command.append(' ').append(continues ? text.substring(0, text.length() - 1) : text);
+        if (!continues) {
+          break;
+        }
+      }
+    }
+    assertThat(command).as("a `flink run` command in the compose file").isNotEmpty();
+    List<String> tokens = Arrays.asList(command.toString().strip().split("\\s+"));
+    int jar = -1;
+    for (int i = 0; i < tokens.size(); i++) {
+      if (tokens.get(i).endsWith(".jar")) {
+        jar = i;
+      }
+    }
+    assertThat(jar).as("the job jar in `%s`", command).isNotNegative();
+    return new ArrayList<>(tokens.subList(jar + 1, tokens.size()));
+  }
+}
