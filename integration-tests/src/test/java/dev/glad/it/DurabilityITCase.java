@@ -112,10 +112,10 @@ class DurabilityITCase {
   }
 
   /**
-   * A TaskManager dies while completed chunks wait in the encoder's batch buffer (some of them in
-   * the last checkpoint, some not) and the sinks' transactions hold uncommitted output; the job
-   * restores the checkpoint on the TaskManager that is left (and a new one), and the memory equals
-   * an uninterrupted run's.
+   * The TaskManagers the job runs on die while completed chunks wait in the encoder's batch buffer
+   * (some of them in the last checkpoint, some not) and the sinks' transactions hold uncommitted
+   * output; the job restores the checkpoint on new TaskManagers (the test checks that its tasks
+   * really failed over), and the memory equals an uninterrupted run's.
    *
    * <p>Chunks sit in the encoder's buffer only between watermarks: the encoder flushes on every
    * watermark, and chunks in order complete on one. Late events (behind the watermark, within the
@@ -175,9 +175,16 @@ class DurabilityITCase {
       long allChunks = runs.chunksOf(runs.events);
       awaitUncommitted(job, topics, allChunks, chunksThrough70);
 
-      // When the TaskManager dies (and another one comes)
-      cluster.terminateTaskManager(0).get();
+      // When the TaskManagers the job runs on die (and new ones come). Both of the cluster's
+      // first two die: which of them holds the job's slots is the scheduler's choice, and a
+      // failure that hits no task would prove nothing.
       cluster.startTaskManager();
+      cluster.startTaskManager();
+      cluster.terminateTaskManager(firstLiveTaskManager).get();
+      cluster.terminateTaskManager(firstLiveTaskManager + 1).get();
+      firstLiveTaskManager += 2;
+      // (the failure hit the job: tasks run again in a new attempt)
+      await().atMost(Duration.ofSeconds(60)).until(() -> restartedTasks(cluster, job) > 0);
 
       // Then, after the restore and a watermark that flushes the buffer, everything is committed
       KAFKA.send(
@@ -196,6 +203,21 @@ class DurabilityITCase {
       RunningJobs.cancelIfRunning(job);
     }
     runs.assertSameMemory(runs.output(topics, mode), uninterrupted(mode), mode);
+  }
+
+  /**
+   * Index of the oldest live TaskManager of the class's cluster: MiniCluster numbers TaskManagers
+   * in start order and keeps terminated ones in its list; the extension starts 0 and 1.
+   */
+  private static int firstLiveTaskManager = 0;
+
+  /** Tasks of the job that run in a later attempt than their first, i.e. were failed over. */
+  private static long restartedTasks(MiniCluster cluster, JobClient job) throws Exception {
+    return java.util.stream.StreamSupport.stream(
+            cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices().spliterator(),
+            false)
+        .filter(v -> v.getCurrentExecutionAttempt().getAttemptNumber() > 0)
+        .count();
   }
 
   /** Waits until completed chunks and user-memory updates (committed or not) reach the counts. */
