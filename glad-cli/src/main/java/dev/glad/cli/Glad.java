@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       DeadLettersCommand.class,
       BenchCommand.class,
+      StateBenchCommand.class,
       ServeBenchCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
