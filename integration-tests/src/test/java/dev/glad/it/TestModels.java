@@ -1,6 +1,7 @@
 package dev.glad.it;
 
 import dev.glad.tools.demo.DemoModel;
+import dev.glad.tools.generator.SyntheticInteractions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
  * history (planted interests), kept under {@code target/} so a rerun reuses it.
  */
 final class TestModels {
-  static final DemoModel TINY = new DemoModel(120, 6_000, 16, 5, 3, 1, 1_500, 7);
+  static final DemoModel TINY =
+      new DemoModel(
+          120, 6_000, 16, 5, 3, 1, 1_500, 7, SyntheticInteractions.Settings.DEFAULT_ITEMS);
 
   private static Path trained;
 

@@ -36,6 +36,7 @@ import java.util.Map;
  * @param phase2Epochs end-to-end epochs
  * @param phase2ExamplesPerEpoch a random subset of this many training examples per phase-2 epoch
  * @param seed generator and training seed
+ * @param items catalogue size of the generator (topics: items / 100)
  */
 public record DemoModel(
     int users,
@@ -45,7 +46,8 @@ public record DemoModel(
     int phase1Epochs,
     int phase2Epochs,
     int phase2ExamplesPerEpoch,
-    long seed) {
+    long seed,
+    int items) {
 
   /** c of the demo's and the bench's model: small, so the demo's short histories fill chunks. */
   public static final int DEFAULT_CHUNK_SIZE = 10;
@@ -59,12 +61,31 @@ public record DemoModel(
    */
   public static DemoModel forStream(int users, long streamEvents, int chunkSize, long seed) {
     return new DemoModel(
-        users, (int) Math.min(streamEvents, 200_000), 32, chunkSize, 20, 2, 8_000, seed);
+        users,
+        (int) Math.min(streamEvents, 200_000),
+        32,
+        chunkSize,
+        20,
+        2,
+        8_000,
+        seed,
+        SyntheticInteractions.Settings.DEFAULT_ITEMS);
+  }
+
+  /**
+   * The throughput bench's model: the shapes of a Beauty-sized deployment (e = 64, c = 20, a
+   * catalogue of 55,000 items), trained briefly: the bench measures cost, which depends on the
+   * shapes, not on how well the model ranks.
+   */
+  public static DemoModel forBench(int users, long seed) {
+    return new DemoModel(users, 200_000, 64, 20, 2, 1, 4_000, seed, 55_000);
   }
 
   /** The generator settings the model's history and the live stream share. */
   public SyntheticInteractions.Settings generatorSettings(long startMillis) {
-    return SyntheticInteractions.Settings.defaults(seed, startMillis).withUsers(users);
+    return SyntheticInteractions.Settings.defaults(seed, startMillis)
+        .withUsers(users)
+        .withItems(items, Math.max(2, items / 100));
   }
 
   /** Where this configuration's model lives under {@code root}. */
@@ -87,7 +108,9 @@ public record DemoModel(
             + "x"
             + phase2ExamplesPerEpoch
             + "-s"
-            + seed);
+            + seed
+            // the demo's catalogue keeps its old directory names
+            + (items == SyntheticInteractions.Settings.DEFAULT_ITEMS ? "" : "-i" + items));
   }
 
   /**

@@ -62,9 +62,12 @@ public final class SyntheticInteractions {
       require(meanGapMillis >= 0, "meanGapMillis must be >= 0, got " + meanGapMillis);
     }
 
+    /** Items of the default catalogue. */
+    public static final int DEFAULT_ITEMS = 5_000;
+
     /** Defaults sized for the demo: 2,000 users, 5,000 items in 50 topics. */
     public static Settings defaults(long seed, long startMillis) {
-      return new Settings(2_000, 5_000, 50, 3, 0.8, 6.0, 0.1, startMillis, 10, seed);
+      return new Settings(2_000, DEFAULT_ITEMS, 50, 3, 0.8, 6.0, 0.1, startMillis, 10, seed);
     }
 
     public Settings withUsers(int n) {

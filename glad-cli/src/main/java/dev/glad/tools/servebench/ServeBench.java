@@ -1,5 +1,8 @@
 package dev.glad.tools.servebench;
 
+import static dev.glad.tools.bench.Stats.median;
+import static dev.glad.tools.bench.Stats.percentile;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -498,20 +501,6 @@ public final class ServeBench {
     long[] s = values.clone();
     Arrays.sort(s);
     return s;
-  }
-
-  /** Nearest-rank percentile of sorted values (NaN when empty). */
-  static double percentile(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(q * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-  }
-
-  private static double median(double[] sorted) {
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static JsonArray array(double[] values) {
