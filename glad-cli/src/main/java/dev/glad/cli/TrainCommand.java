@@ -164,6 +164,14 @@ final class TrainCommand implements Callable<Integer> {
     boolean noLastItem;
 
     @Option(
+        names = "--with-validation-item",
+        description = {
+          "train on every item but the test target, as BERT4Rec's published numbers did;",
+          "needs --eval-users -1: take the epoch count from a run with validation"
+        })
+    boolean withValidationItem;
+
+    @Option(
         names = "--softmax",
         paramLabel = "full|sampled|mixed",
         converter = Converters.Softmax.class,
@@ -201,7 +209,8 @@ final class TrainCommand implements Callable<Integer> {
             {sampledNegatives, "--negatives-per-batch"},
             {checkpointDir, "--checkpoint-dir"},
             {checkpointMinutes, "--checkpoint-minutes"},
-            {noLastItem ? true : null, "--no-last-item"}
+            {noLastItem ? true : null, "--no-last-item"},
+            {withValidationItem ? true : null, "--with-validation-item"}
           });
     }
   }
@@ -337,6 +346,7 @@ final class TrainCommand implements Callable<Integer> {
     set(encoder.warmup, training::optWarmupFraction);
     set(encoder.maskProbability, training::optMaskProbability);
     training.optLastItemSamples(!encoder.noLastItem);
+    training.optWithValidationItem(encoder.withValidationItem);
     set(encoder.softmax, training::optSoftmax);
     set(encoder.sampledNegatives, training::optSampledNegatives);
     set(

@@ -68,18 +68,35 @@ public final class AdamW implements AutoCloseable {
 
   /** Scales all gradients so their global L2 norm is at most {@code maxNorm}; returns the norm. */
   public static float clipGradients(Map<String, Parameter> parameters, float maxNorm) {
+    float norm = (float) Math.sqrt(squaredGradientNorm(parameters));
+    float scale = clipScale(norm, maxNorm);
+    if (scale != 1f) {
+      scaleGradients(parameters, scale);
+    }
+    return norm;
+  }
+
+  /** Σ of the squared gradients of {@code parameters}. */
+  public static double squaredGradientNorm(Map<String, Parameter> parameters) {
     double squared = 0;
     for (Parameter p : parameters.values()) {
       squared += p.getArray().getGradient().square().sum().getFloat();
     }
-    float norm = (float) Math.sqrt(squared);
-    if (maxNorm > 0f && norm > maxNorm) {
-      float scale = maxNorm / (norm + 1e-6f);
-      for (Parameter p : parameters.values()) {
-        p.getArray().getGradient().muli(scale);
-      }
+    return squared;
+  }
+
+  /**
+   * The factor that brings a gradient of norm {@code norm} to at most {@code maxNorm} (0 = off).
+   */
+  public static float clipScale(float norm, float maxNorm) {
+    return maxNorm > 0f && norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
+  }
+
+  /** Multiplies every gradient by {@code scale}. */
+  public static void scaleGradients(Map<String, Parameter> parameters, float scale) {
+    for (Parameter p : parameters.values()) {
+      p.getArray().getGradient().muli(scale);
     }
-    return norm;
   }
 
   public long step() {

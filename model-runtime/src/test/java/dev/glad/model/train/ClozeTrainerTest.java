@@ -115,6 +115,47 @@ class ClozeTrainerTest {
   }
 
   @Test
+  void withValidationItemTrainsOnEverythingButTheTestTarget() {
+    // Given the same data with and without the validation item in training
+    ClozeTrainer plain =
+        new ClozeTrainer(encoder(), training().build(), SPLIT, Device.cpu(), null, QUIET, 60);
+    ClozeTrainer withValidation =
+        new ClozeTrainer(
+            encoder(),
+            training().optWithValidationItem(true).build(),
+            SPLIT,
+            Device.cpu(),
+            null,
+            QUIET,
+            60);
+    // Then each user's windows are cut from all items but the test target (validation included)
+    java.util.List<int[]> expected = new java.util.ArrayList<>();
+    java.util.List<int[]> expectedPlain = new java.util.ArrayList<>();
+    for (int u = 0; u < SPLIT.userCount(); u++) {
+      int[] all = SPLIT.fullSequence(u);
+      int[] items = SPLIT.isEvaluable(u) ? java.util.Arrays.copyOf(all, all.length - 1) : all;
+      expected.addAll(ClozeMasking.windows(items, encoder().maxLength()));
+      expectedPlain.addAll(ClozeMasking.windows(SPLIT.trainingItems(u), encoder().maxLength()));
+    }
+    assertWindowsEqual(expected, withValidation.windows());
+    assertWindowsEqual(expectedPlain, plain.windows());
+    // And validating such a model is refused (it would score items it trained on)
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> training().optWithValidationItem(true).optEvalUsers(0).build());
+    assertTrue(e.getMessage().contains("needs evalUsers = -1"), e.getMessage());
+  }
+
+  private static void assertWindowsEqual(
+      java.util.List<int[]> expected, java.util.List<int[]> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), "window " + i);
+    }
+  }
+
+  @Test
   void checkpointOfAnotherConfigurationIsRefused(@TempDir Path dir) {
     ClozeTrainer first =
         new ClozeTrainer(
