@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
+      GenerateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Glad implements Runnable {

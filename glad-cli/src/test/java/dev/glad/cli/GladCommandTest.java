@@ -36,7 +36,8 @@ class GladCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "kafka", "job", "replay", "bench", "train", "evaluate"})
+  @ValueSource(
+      strings = {"demo", "kafka", "job", "replay", "bench", "train", "evaluate", "generate"})
   void everyCommandPrintsItsUsageWithHelpAndSucceeds(String command) {
     assertEquals(0, run(command, "--help"), err());
     assertTrue(out().startsWith("Usage: glad " + command), out());
@@ -45,7 +46,8 @@ class GladCommandTest {
   @Test
   void theTopLevelHelpListsEveryCommand() {
     assertEquals(0, run("--help"));
-    for (String c : new String[] {"demo", "kafka", "job", "replay", "bench", "train", "evaluate"}) {
+    for (String c :
+        new String[] {"demo", "kafka", "job", "replay", "bench", "train", "evaluate", "generate"}) {
       assertTrue(out().contains("  " + c + " "), c + " missing in\n" + out());
     }
   }
