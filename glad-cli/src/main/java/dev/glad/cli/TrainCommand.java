@@ -274,6 +274,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-examples", paramLabel = "N", description = Help.MAX_EXAMPLES)
     Integer maxExamples;
 
+    @Option(
+        names = "--leak-target",
+        description = {
+          "ANALYSIS ONLY: each example's memory also holds a node made from the c items ending",
+          "with its target; the artifact is marked so the stream refuses it"
+        })
+    boolean leakTarget;
+
+    @Option(
+        names = "--train-negatives",
+        paramLabel = "uniform|popularity",
+        converter = Converters.TrainingNegatives.class,
+        description = Help.TRAIN_NEGATIVES)
+    dev.glad.model.train.TrainingNegatives trainNegatives;
+
     List<String> given() {
       return TrainCommand.given(
           new Object[][] {
@@ -289,7 +304,9 @@ final class TrainCommand implements Callable<Integer> {
             {noItemBias ? true : null, "--no-item-bias"},
             {encoderLearningRateScale, "--encoder-lr-scale"},
             {negatives, "--negatives"},
-            {maxExamples, "--max-examples"}
+            {maxExamples, "--max-examples"},
+            {trainNegatives, "--train-negatives"},
+            {leakTarget ? true : null, "--leak-target"}
           });
     }
   }
@@ -386,6 +403,8 @@ final class TrainCommand implements Callable<Integer> {
     set(memory.encoderLearningRateScale, training::optEncoderLearningRateScale);
     set(memory.negatives, training::optNegatives);
     set(memory.maxExamples, training::optMaxExamplesPerEpoch);
+    set(memory.trainNegatives, training::optNegativeSampling);
+    training.optLeakTarget(memory.leakTarget);
     GladTraining.run(
         new GladTraining.Request(
             variant,
@@ -510,6 +529,10 @@ final class TrainCommand implements Callable<Integer> {
             + ")";
     static final String NEGATIVES =
         "sampled negatives per example (" + GladTrainingConfig.DEFAULT_NEGATIVES + ")";
+    static final String TRAIN_NEGATIVES =
+        "how the negatives are drawn: uniform (the paper) or by training-item popularity ("
+            + GladTrainingConfig.DEFAULT_NEGATIVE_SAMPLING
+            + ")";
     static final String MAX_EXAMPLES =
         "fresh random subset of N examples per epoch, 0 = all ("
             + GladTrainingConfig.DEFAULT_MAX_EXAMPLES_PER_EPOCH

@@ -33,6 +33,7 @@ public final class GladScorer implements Scorer {
   private final GladConfig config;
   private final boolean useMemory;
   private GateRecorder gateRecorder;
+  private boolean leakTarget;
   private int itemSlice;
 
   /** Receives the mean gate value g of each scored user's first candidate (the target). */
@@ -66,6 +67,18 @@ public final class GladScorer implements Scorer {
     this.useMemory = useMemory;
   }
 
+  /**
+   * Analysis only (the target leak): each user's memory also holds a node whose centroid is the
+   * item embedding of the first candidate, which the evaluator's sampled protocols make the target.
+   * Full ranking does not know the target and refuses.
+   */
+  public void leakTarget(boolean leak) {
+    if (leak && !useMemory) {
+      throw new IllegalArgumentException("the target leak needs a memory variant");
+    }
+    this.leakTarget = leak;
+  }
+
   /** Records gate values of the first candidate column from now on (null = stop). */
   public void recordGates(GateRecorder recorder) {
     this.gateRecorder = recorder;
@@ -81,7 +94,20 @@ public final class GladScorer implements Scorer {
         flat[r * count + j] = candidates[r][j];
       }
     }
-    return score(inputs, flat, count, true);
+    List<UserGraphMemory> memories =
+        leakTarget
+            ? builder.buildAll(Arrays.asList(inputs), leakedNodes(candidates))
+            : memories(inputs);
+    return score(encoder.encodeBatch(shortTermRows(inputs)), memories, flat, count, inputs, true);
+  }
+
+  /** The item embedding of each row's first candidate (the target). */
+  private List<float[]> leakedNodes(int[][] candidates) {
+    List<float[]> nodes = new ArrayList<>(candidates.length);
+    for (int[] row : candidates) {
+      nodes.add(builder.itemEmbedding(row[0]));
+    }
+    return nodes;
   }
 
   /**
@@ -93,6 +119,10 @@ public final class GladScorer implements Scorer {
    */
   @Override
   public float[][] scoreAllTokens(int[][] inputs) {
+    if (leakTarget) {
+      throw new IllegalArgumentException(
+          "the target leak needs the target among the candidates: use a sampled protocol");
+    }
     int b = inputs.length;
     int e = config.hiddenSize();
     List<UserGraphMemory> memories = memories(inputs);
@@ -201,16 +231,6 @@ public final class GladScorer implements Scorer {
         }
       }
     }
-  }
-
-  private float[][] score(int[][] inputs, long[] flat, int count, boolean recordGates) {
-    return score(
-        encoder.encodeBatch(shortTermRows(inputs)),
-        memories(inputs),
-        flat,
-        count,
-        inputs,
-        recordGates);
   }
 
   private List<UserGraphMemory> memories(int[][] inputs) {

@@ -92,6 +92,16 @@ public final class AdamW implements AutoCloseable {
     return maxNorm > 0f && norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
   }
 
+  /**
+   * Sets every gradient to 0 with an indexed fill: not a multiply (NaN * 0 is NaN) and not {@code
+   * set(Buffer)} (which would point the gradient at Java memory freed with the wrapper).
+   */
+  public static void zeroGradients(Map<String, Parameter> parameters) {
+    for (Parameter p : parameters.values()) {
+      p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+    }
+  }
+
   /** Multiplies every gradient by {@code scale}. */
   public static void scaleGradients(Map<String, Parameter> parameters, float scale) {
     for (Parameter p : parameters.values()) {

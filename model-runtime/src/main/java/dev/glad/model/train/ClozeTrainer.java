@@ -61,6 +61,10 @@ public final class ClozeTrainer {
   private final List<int[]> windows = new ArrayList<>();
   private final float[] targetFrequency;
   private long interruptAfterSteps = Long.MAX_VALUE;
+  private long skippedSteps;
+
+  /** Non-finite gradients tolerated (skipped) in one run before it stops. */
+  static final int MAX_SKIPPED_STEPS = 20;
 
   /**
    * @param checkpointDir where checkpoints go and are resumed from (null = no checkpoints)
@@ -454,8 +458,8 @@ public final class ClozeTrainer {
       float norm =
           (float) Math.sqrt(AdamW.squaredGradientNorm(parameters) + table.squaredGradientNorm());
       if (!Float.isFinite(norm)) {
-        throw new IllegalStateException(
-            "gradient norm became " + norm + " at step " + globalStep + "; lower --lr");
+        skipStep(globalStep, norm, parameters, table, lossValue, times, start);
+        return lossValue;
       }
       float scale = AdamW.clipScale(norm, config.loop().gradientClipNorm());
       if (scale != 1f) {
@@ -472,6 +476,35 @@ public final class ClozeTrainer {
           end - updateStart,
           ClozeFlops.perStep(encoderConfig, rows.length, width, targets.length, scoredColumns()));
       return lossValue;
+    }
+  }
+
+  /**
+   * A non-finite gradient would turn every weight into NaN through the clip scale: the step is
+   * dropped instead, with a report of where the non-finite values are, and counted; a run that
+   * keeps producing them stops.
+   */
+  private void skipStep(
+      long globalStep,
+      float norm,
+      Map<String, Parameter> parameters,
+      SparseTokenTable.Step table,
+      float loss,
+      StepTimes times,
+      long start) {
+    skippedSteps++;
+    out.printf(
+        Locale.ROOT,
+        "step %d: gradient norm %s (loss %s), step skipped (%d so far): %s%n",
+        globalStep,
+        norm,
+        loss,
+        skippedSteps,
+        GradientReport.nonFinite(parameters, Map.of(), table));
+    AdamW.zeroGradients(parameters);
+    times.add(System.nanoTime() - start, 0, 0, 0, 0);
+    if (skippedSteps > MAX_SKIPPED_STEPS) {
+      throw new IllegalStateException(skippedSteps + " steps had non-finite gradients; lower --lr");
     }
   }
 
