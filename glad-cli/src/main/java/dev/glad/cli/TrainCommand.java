@@ -260,6 +260,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--aux-weight", paramLabel = "X", description = Help.AUX_WEIGHT)
     Float auxiliaryWeight;
 
+    @Option(names = "--long-term-weight", paramLabel = "X", description = Help.LONG_TERM_WEIGHT)
+    Float longTermWeight;
+
     @Option(
         names = "--no-item-bias",
         description = "score h.h_T without the encoder's output bias (paper eq. 4)")
@@ -301,6 +304,7 @@ final class TrainCommand implements Callable<Integer> {
             {decay, "--decay"},
             {kmeansIterations, "--kmeans-iterations"},
             {auxiliaryWeight, "--aux-weight"},
+            {longTermWeight, "--long-term-weight"},
             {noItemBias ? true : null, "--no-item-bias"},
             {encoderLearningRateScale, "--encoder-lr-scale"},
             {negatives, "--negatives"},
@@ -397,6 +401,7 @@ final class TrainCommand implements Callable<Integer> {
     set(memory.decay, options::optDecay);
     set(memory.kmeansIterations, options::optKmeansIterations);
     set(memory.auxiliaryWeight, options::optAuxiliaryLossWeight);
+    set(memory.longTermWeight, options::optLongTermLossWeight);
     options.optItemBias(!memory.noItemBias);
     GladTrainingConfig.Builder training = GladTrainingConfig.builder();
     loop.applyTo(training);
@@ -522,6 +527,11 @@ final class TrainCommand implements Callable<Integer> {
     static final String AUX_WEIGHT =
         "GCA: weight of the target-free layer-2 loss ("
             + GladOptions.DEFAULT_AUXILIARY_LOSS_WEIGHT
+            + ")";
+    static final String LONG_TERM_WEIGHT =
+        "weight of the loss that scores items with h_U^L alone, so the published vector stands"
+            + " on its own ("
+            + GladOptions.DEFAULT_LONG_TERM_LOSS_WEIGHT
             + ")";
     static final String ENCODER_LR_SCALE =
         "encoder rate relative to --lr, 0 = frozen ("

@@ -141,6 +141,8 @@ public final class GladArtifact {
                   glad.has("attentiveLayer")
                       ? GladOptions.AttentiveLayer.parse(glad.get("attentiveLayer").getAsString())
                       : GladOptions.AttentiveLayer.READ)
+              .optLongTermLossWeight(
+                  glad.has("longTermLossWeight") ? glad.get("longTermLossWeight").getAsFloat() : 0f)
               .build();
       return new GladConfig(
           artifact.encoderConfig(),
@@ -165,6 +167,7 @@ public final class GladArtifact {
     glad.addProperty("kmeansIterations", o.kmeansIterations());
     glad.addProperty("decay", o.decay());
     glad.addProperty("auxiliaryLossWeight", o.auxiliaryLossWeight());
+    glad.addProperty("longTermLossWeight", o.longTermLossWeight());
     glad.addProperty("itemBias", o.itemBias());
     glad.addProperty("attentiveLayer", o.attentiveLayer().name().toLowerCase(Locale.ROOT));
     return glad;

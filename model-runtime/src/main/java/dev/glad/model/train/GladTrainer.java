@@ -336,9 +336,14 @@ public final class GladTrainer {
     if (head == null) {
       return map;
     }
-    boolean targetFreeUnused = variant.attentive() && options.auxiliaryLossWeight() == 0f;
+    // The attentive READ form without the target-free terms never uses the user-side layers (SAGE
+    // uses both in its attentive layer).
+    boolean targetFreeUnused =
+        variant.attentive()
+            && options.attentiveLayer() == GladOptions.AttentiveLayer.READ
+            && options.auxiliaryLossWeight() == 0f
+            && options.longTermLossWeight() == 0f;
     for (var entry : head.parameters().entrySet()) {
-      // Without the auxiliary loss the attentive variant never uses the user-side layers.
       if (targetFreeUnused && entry.getKey().startsWith("userLayer")) {
         continue;
       }
@@ -462,6 +467,9 @@ public final class GladTrainer {
           } else {
             loss = crossEntropyOfFirst(targetFree);
           }
+          if (options.longTermLossWeight() > 0f) {
+            loss = loss.add(longTermAloneLoss(longTerm, m[0], items, itemBiases));
+          }
         }
         collector.backward(loss);
         lossValue = loss.getFloat();
@@ -542,6 +550,20 @@ public final class GladTrainer {
       }
     }
     throw new IllegalStateException("the encoder has no token embedding table");
+  }
+
+  /**
+   * The long-term-alone term: eq. 7 for scores {@code h_U^L · h_T (+ b_T)}, averaged over the
+   * examples with memory, times {@code longTermLossWeight}.
+   */
+  private NDArray longTermAloneLoss(
+      NDArray longTerm, NDArray hasMemory, NDArray items, NDArray itemBiases) {
+    NDArray scores = items.batchMatMul(longTerm.expandDims(2)).squeeze(2);
+    if (options.itemBias()) {
+      scores = scores.add(itemBiases);
+    }
+    NDArray perExample = scores.logSoftmax(1).get(":, 0").neg().mul(hasMemory.squeeze(1));
+    return perExample.sum().div(hasMemory.sum().maximum(1f)).mul(options.longTermLossWeight());
   }
 
   /** Eq. 7 with the positive in column 0: mean of {@code -log softmax(s)_0}. */

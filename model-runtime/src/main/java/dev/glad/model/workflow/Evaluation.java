@@ -331,6 +331,7 @@ public final class Evaluation {
       JsonObject byProtocol = new JsonObject();
       for (EvaluationResult r : entry.getValue().values()) {
         JsonObject metrics = GSON.toJsonTree(r.metrics()).getAsJsonObject();
+        metrics.add("standardErrors", GSON.toJsonTree(r.standardErrors()));
         metrics.addProperty("users", r.users());
         metrics.addProperty("skippedUnknownTarget", r.skippedUnknownTarget());
         byProtocol.add(r.protocol().flag(), metrics);
