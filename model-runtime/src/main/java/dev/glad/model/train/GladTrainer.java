@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
@@ -66,6 +67,7 @@ public final class GladTrainer {
   private float[][] leakTable;
 
   private long skippedSteps;
+  private long corruptGradientAtStep = -1;
 
   /**
    * @param encoder the phase-1 encoder; training changes it in place; the caller keeps ownership
@@ -105,6 +107,11 @@ public final class GladTrainer {
     }
     this.examples = list.stream().mapToLong(Long::longValue).toArray();
     this.negativeSampler = config.negativeSampling().sampler(split);
+  }
+
+  /** Tests: the first computation of this step gets a NaN in one gradient (a transient fault). */
+  void corruptGradientOnce(long step) {
+    this.corruptGradientAtStep = step;
   }
 
   /** Training examples per epoch. */
@@ -383,7 +390,6 @@ public final class GladTrainer {
       SparseTokenTable tokenTable,
       AdamW headOptimizer,
       float rate) {
-    Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), step, 0));
     int b = batch.length;
     int c = encoderConfig.chunkSize();
     int e = encoderConfig.hiddenSize();
@@ -419,75 +425,98 @@ public final class GladTrainer {
         tokenTable == null
             ? StepRows.all(encoderConfig.tokenCount())
             : new StepRows.Builder(encoderConfig.tokenCount()).addAll(tokens).addAll(ids).build();
-    try (NDScope scope = new NDScope();
-        NDManager manager = encoder.manager().newSubManager()) {
-      scope.suppressNotUsedWarning();
-      NDArray tokenArray = manager.create(stepRows.local(tokens), new Shape(b, width));
-      NDArray idArray = manager.create(stepRows.local(ids), new Shape(b, candidates));
-      SparseTokenTable.Step rowsOfStep =
-          tokenTable == null ? null : tokenTable.begin(stepRows, manager);
-      float lossValue;
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        // a frozen encoder's table and bias take no gradient (stopGradient)
-        NDArray table =
-            rowsOfStep != null
-                ? rowsOfStep.table()
-                : encoder
-                    .block()
-                    .tokenEmbeddings(encoder.parameterStore(), tokenArray)
-                    .stopGradient();
-        NDArray hidden = encoder.block().forward(encoder.parameterStore(), tokenArray, table, true);
-        NDArray z = hidden.get(":, -1, :");
-        NDArray bias =
-            (rowsOfStep != null
-                    ? rowsOfStep.bias()
-                    : encoder.block().outputBias(encoder.parameterStore(), z).stopGradient())
-                .reshape(-1, 1);
-        NDArray items = Embedding.embedding(idArray, table, SparseFormat.DENSE).head();
-        NDArray itemBiases =
-            Embedding.embedding(idArray, bias, SparseFormat.DENSE).head().squeeze(2);
-        NDArray loss;
-        if (head == null) {
-          NDArray scores = items.batchMatMul(z.expandDims(2)).squeeze(2).add(itemBiases);
-          loss = crossEntropyOfFirst(scores);
-        } else {
-          NDArray[] m = TrainingMemory.tensors(views, e, manager);
-          NDArray clusterHidden = head.clusterHidden(m[2], m[3], m[4]);
-          NDArray hU1 = head.userHidden(m[1], m[2], m[5]);
-          NDArray longTerm = head.userLongTerm(hU1, clusterHidden, m[5]);
-          NDArray targetFree =
-              head.scores(z, m[0], longTerm, null, null, null, items, itemBiases).head();
-          if (variant.attentive()) {
-            NDArray attentive =
-                head.scores(z, m[0], null, hU1, clusterHidden, m[5], items, itemBiases).head();
-            loss = crossEntropyOfFirst(attentive);
-            if (options.auxiliaryLossWeight() > 0f) {
-              loss = loss.add(crossEntropyOfFirst(targetFree).mul(options.auxiliaryLossWeight()));
-            }
+    for (int attempt = 1; ; attempt++) {
+      // the same seed on a recomputation: the same dropout masks, so the same step
+      Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), step, 0));
+      try (NDScope scope = new NDScope();
+          NDManager manager = encoder.manager().newSubManager()) {
+        scope.suppressNotUsedWarning();
+        NDArray tokenArray = manager.create(stepRows.local(tokens), new Shape(b, width));
+        NDArray idArray = manager.create(stepRows.local(ids), new Shape(b, candidates));
+        SparseTokenTable.Step rowsOfStep =
+            tokenTable == null ? null : tokenTable.begin(stepRows, manager);
+        float lossValue;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          // a frozen encoder's table and bias take no gradient (stopGradient)
+          NDArray table =
+              rowsOfStep != null
+                  ? rowsOfStep.table()
+                  : encoder
+                      .block()
+                      .tokenEmbeddings(encoder.parameterStore(), tokenArray)
+                      .stopGradient();
+          NDArray hidden =
+              encoder.block().forward(encoder.parameterStore(), tokenArray, table, true);
+          NDArray z = hidden.get(":, -1, :");
+          NDArray bias =
+              (rowsOfStep != null
+                      ? rowsOfStep.bias()
+                      : encoder.block().outputBias(encoder.parameterStore(), z).stopGradient())
+                  .reshape(-1, 1);
+          NDArray items = Embedding.embedding(idArray, table, SparseFormat.DENSE).head();
+          NDArray itemBiases =
+              Embedding.embedding(idArray, bias, SparseFormat.DENSE).head().squeeze(2);
+          NDArray loss;
+          if (head == null) {
+            NDArray scores = items.batchMatMul(z.expandDims(2)).squeeze(2).add(itemBiases);
+            loss = crossEntropyOfFirst(scores);
           } else {
-            loss = crossEntropyOfFirst(targetFree);
+            NDArray[] m = TrainingMemory.tensors(views, e, manager);
+            NDArray clusterHidden = head.clusterHidden(m[2], m[3], m[4]);
+            NDArray hU1 = head.userHidden(m[1], m[2], m[5]);
+            NDArray longTerm = head.userLongTerm(hU1, clusterHidden, m[5]);
+            NDArray targetFree =
+                head.scores(z, m[0], longTerm, null, null, null, items, itemBiases).head();
+            if (variant.attentive()) {
+              NDArray attentive =
+                  head.scores(z, m[0], null, hU1, clusterHidden, m[5], items, itemBiases).head();
+              loss = crossEntropyOfFirst(attentive);
+              if (options.auxiliaryLossWeight() > 0f) {
+                loss = loss.add(crossEntropyOfFirst(targetFree).mul(options.auxiliaryLossWeight()));
+              }
+            } else {
+              loss = crossEntropyOfFirst(targetFree);
+            }
+            if (options.longTermLossWeight() > 0f) {
+              loss = loss.add(longTermAloneLoss(longTerm, m[0], items, itemBiases));
+            }
           }
-          if (options.longTermLossWeight() > 0f) {
-            loss = loss.add(longTermAloneLoss(longTerm, m[0], items, itemBiases));
-          }
+          collector.backward(loss);
+          lossValue = loss.getFloat();
         }
-        collector.backward(loss);
-        lossValue = loss.getFloat();
+        if (step == corruptGradientAtStep && attempt == 1) {
+          encoderParameters
+              .values()
+              .iterator()
+              .next()
+              .getArray()
+              .getGradient()
+              .set(new NDIndex("0"), Float.NaN);
+        }
+        boolean applied =
+            update(
+                encoderParameters,
+                headParameters,
+                encoderOptimizer,
+                tokenTable,
+                rowsOfStep,
+                headOptimizer,
+                rate,
+                step,
+                attempt);
+        if (applied || attempt == ClozeTrainer.STEP_ATTEMPTS) {
+          return lossValue;
+        }
       }
-      update(
-          encoderParameters,
-          headParameters,
-          encoderOptimizer,
-          tokenTable,
-          rowsOfStep,
-          headOptimizer,
-          rate,
-          step);
-      return lossValue;
     }
   }
 
-  private void update(
+  /**
+   * Clips and applies the step's gradients; false when they are not finite (then they are zeroed
+   * and reported: the caller recomputes the step once, as in {@link ClozeTrainer}, and after that
+   * the step is skipped and counted).
+   */
+  private boolean update(
       Map<String, Parameter> encoderParameters,
       Map<String, Parameter> headParameters,
       AdamW encoderOptimizer,
@@ -495,7 +524,8 @@ public final class GladTrainer {
       SparseTokenTable.Step rowsOfStep,
       AdamW headOptimizer,
       float rate,
-      long step) {
+      long step,
+      int attempt) {
     float encoderNorm =
         (float)
             Math.sqrt(
@@ -503,21 +533,22 @@ public final class GladTrainer {
                     + (rowsOfStep == null ? 0 : rowsOfStep.squaredGradientNorm()));
     float headNorm =
         headOptimizer == null ? 0f : (float) Math.sqrt(AdamW.squaredGradientNorm(headParameters));
-    // A non-finite gradient would turn every weight into NaN through the clip scale; such a step
-    // is dropped (and counted) instead.
+    // A non-finite gradient would turn every weight into NaN through the clip scale.
     if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
-      skippedSteps++;
+      boolean last = attempt == ClozeTrainer.STEP_ATTEMPTS;
+      skippedSteps += last ? 1 : 0;
       out.printf(
           Locale.ROOT,
-          "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far): %s%n",
+          "step %d, attempt %d: non-finite gradient norm (encoder %s, head %s)%s: %s%n",
           step,
+          attempt,
           encoderNorm,
           headNorm,
-          skippedSteps,
+          last ? ", step skipped (" + skippedSteps + " so far)" : ", recomputing",
           GradientReport.nonFinite(encoderParameters, headParameters, rowsOfStep));
       AdamW.zeroGradients(encoderParameters);
       AdamW.zeroGradients(headParameters);
-      return;
+      return false;
     }
     if (encoderOptimizer != null) {
       float scale = AdamW.clipScale(encoderNorm, config.loop().gradientClipNorm());
@@ -534,6 +565,7 @@ public final class GladTrainer {
       AdamW.clipGradients(headParameters, config.loop().gradientClipNorm());
       headOptimizer.update(headParameters, rate);
     }
+    return true;
   }
 
   /** The encoder's current item embedding table E as rows (the target leak's nodes). */

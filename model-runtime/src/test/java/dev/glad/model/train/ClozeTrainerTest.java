@@ -156,6 +156,34 @@ class ClozeTrainerTest {
   }
 
   @Test
+  void aTransientNonFiniteGradientIsRecomputedAndTheRunEqualsACleanOne() {
+    TrainingConfig config = training().optEpochs(2).build();
+    float[] clean;
+    try (var model =
+        new ClozeTrainer(encoder(), config, SPLIT, Device.cpu(), null, QUIET, 60).train().model()) {
+      clean = model.parameters().get("01layer0_qkvWeight").getArray().toFloatArray();
+    }
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ClozeTrainer faulty =
+        new ClozeTrainer(
+            encoder(),
+            config,
+            SPLIT,
+            Device.cpu(),
+            null,
+            new PrintStream(log, true, StandardCharsets.UTF_8),
+            60);
+    faulty.corruptGradientOnce(7);
+    try (var model = faulty.train().model()) {
+      assertArrayEquals(
+          clean, model.parameters().get("01layer0_qkvWeight").getArray().toFloatArray(), 0f);
+    }
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("step 7, attempt 1: gradient norm NaN"), printed);
+    assertTrue(!printed.contains("skipped"), printed);
+  }
+
+  @Test
   void checkpointOfAnotherConfigurationIsRefused(@TempDir Path dir) {
     ClozeTrainer first =
         new ClozeTrainer(
