@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       KafkaCommand.class,
       JobCommand.class,
+      SavepointCommand.Take.class,
+      SavepointCommand.Stop.class,
       ReplayCommand.class,
       BenchCommand.class,
       TrainCommand.class,
@@ -43,7 +45,7 @@ public final class Glad implements Runnable {
 
   /** Runs one command line; returns the process exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return commandLine(out, err).execute(args);
+    return commandLine(out, err).execute(KafkaClientOptions.normalize(args));
   }
 
   /** The command line with its output streams and error handling set up. */

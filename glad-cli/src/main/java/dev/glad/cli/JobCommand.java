@@ -1,18 +1,17 @@
 package dev.glad.cli;
 
-import dev.glad.flink.job.GladJob;
 import dev.glad.flink.job.GladJobOptions;
 import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.JobSetting;
-import dev.glad.flink.job.KafkaIo;
 import dev.glad.schemas.kafka.GladTopics;
 import dev.glad.tools.kafka.TopicAdmin;
+import dev.glad.tools.local.LocalJob;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +27,9 @@ import picocli.CommandLine.Option;
     name = "job",
     mixinStandardHelpOptions = true,
     description = {
-      "The streaming job on a local MiniCluster against any Kafka; Ctrl-C stops it.",
+      "The streaming job on a local MiniCluster against any Kafka. Started again with the same",
+      "settings it resumes from the newest checkpoint or savepoint in its checkpoint directory",
+      "(default: <repository>/.glad/job/checkpoints); Ctrl-C stops it with a savepoint.",
       "Every job setting is an option; durations take 500ms, 5s, 10m, 2h or PT5S."
     })
 final class JobCommand implements Callable<Integer> {
@@ -42,6 +43,45 @@ final class JobCommand implements Callable<Integer> {
 
   @Option(names = "--model", paramLabel = "DIR", description = "the same as --model-dir")
   String model;
+
+  @CommandLine.Mixin KafkaClientOptions kafka;
+
+  @Option(
+      names = "--from-savepoint",
+      paramLabel = "PATH",
+      description = "resume from this savepoint (or retained checkpoint) directory")
+  Path fromSavepoint;
+
+  @Option(
+      names = "--fresh",
+      description = "start with empty state although the checkpoint directory holds state")
+  boolean fresh;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "9249",
+      description = "Prometheus metrics on http://localhost:PORT/metrics (0 = off; default: 9249)")
+  int metricsPort;
+
+  /**
+   * {@code ./glad job} and the arguments it was started with (without --from-savepoint/--fresh).
+   */
+  private List<String> commandLine() {
+    List<String> args = new java.util.ArrayList<>(List.of("./glad", "job"));
+    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    for (int i = 0; i < original.size(); i++) {
+      String a = original.get(i);
+      if (a.equals("--fresh") || a.startsWith("--from-savepoint=")) {
+        continue;
+      }
+      if (a.equals("--from-savepoint")) {
+        i++;
+        continue;
+      }
+      args.add(a.contains(" ") ? "'" + a + "'" : a);
+    }
+    return args;
+  }
 
   /** Adds one option per job setting; called when the command line is built. */
   static void addSettingOptions(CommandSpec spec) {
@@ -89,6 +129,7 @@ final class JobCommand implements Callable<Integer> {
       }
       texts.put(GladJobOptions.MODEL_DIR.key(), model);
     }
+    texts.putAll(kafka.asSettings());
     return GladJobSettings.fromMap(texts);
   }
 
@@ -104,6 +145,7 @@ final class JobCommand implements Callable<Integer> {
       List<String> created =
           TopicAdmin.createMissing(
               bootstrap,
+              settings.kafkaClient(),
               GladTopics.withPrefix(settings.get(GladJobOptions.TOPIC_PREFIX)),
               createTopics,
               (short) 1);
@@ -111,13 +153,16 @@ final class JobCommand implements Callable<Integer> {
     }
     int parallelism =
         settings.get(GladJobOptions.PARALLELISM) > 0 ? settings.get(GladJobOptions.PARALLELISM) : 2;
-    StreamExecutionEnvironment env = GladJob.localEnvironment(settings, parallelism, null);
-    GladJob job = KafkaIo.job(settings);
-    job.addTo(env);
-    out.println(
-        "running the GLAD job (c = " + job.chunkSize() + ") on a local MiniCluster: " + settings);
-    out.flush();
-    env.execute("glad-memory");
+    LocalJob.run(
+        new LocalJob.Options(
+            settings,
+            parallelism,
+            LocalCheckpoints.directory(settings),
+            fromSavepoint,
+            fresh,
+            metricsPort,
+            commandLine()),
+        Streams.out(spec));
     return 0;
   }
 }

@@ -20,6 +20,8 @@ final class ReplayCommand implements Callable<Integer> {
 
   @CommandLine.Mixin DataFileOptions input;
 
+  @CommandLine.Mixin KafkaClientOptions kafka;
+
   @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
   String bootstrapServers;
 
@@ -45,6 +47,7 @@ final class ReplayCommand implements Callable<Integer> {
             input.data,
             input.formatOrFromName(),
             bootstrapServers,
+            kafka.config(),
             topicPrefix,
             rate,
             limit == null ? Long.MAX_VALUE : limit,

@@ -37,7 +37,18 @@ class GladCommandTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"demo", "kafka", "job", "replay", "bench", "train", "evaluate", "generate"})
+      strings = {
+        "demo",
+        "kafka",
+        "job",
+        "savepoint",
+        "stop",
+        "replay",
+        "bench",
+        "train",
+        "evaluate",
+        "generate"
+      })
   void everyCommandPrintsItsUsageWithHelpAndSucceeds(String command) {
     assertEquals(0, run(command, "--help"), err());
     assertTrue(out().startsWith("Usage: glad " + command), out());

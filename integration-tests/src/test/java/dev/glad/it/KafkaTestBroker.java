@@ -36,50 +36,6 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
   @Override
   public void beforeAll(ExtensionContext context) {
     broker = EmbeddedKafkaBroker.start();
-    warmUpTransactions();
-  }
-
-  /**
-   * Commits one transaction before any test runs. A fresh broker creates and loads its
-   * transaction-state topic on the first transactional producer; twice the first test of a class
-   * lost chunks and spent two minutes in that window (cause not pinned down, see
-   * docs/ARCHITECTURE.md §9), so no test is the first transactional client any more.
-   */
-  private void warmUpTransactions() {
-    long start = System.nanoTime();
-    GladTopics warmUp = GladTopics.withPrefix("warm-up.");
-    TopicAdmin.createMissing(bootstrapServers(), warmUp, 1, (short) 1);
-    String topic = warmUp.interactions().name();
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "warm-up");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.initTransactions();
-      producer.beginTransaction();
-      producer.send(new ProducerRecord<>(topic, new byte[] {1}));
-      producer.commitTransaction();
-    }
-    List<byte[]> read = new ArrayList<>();
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (read.isEmpty() && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(r -> read.add(r.value()));
-      }
-    }
-    if (read.isEmpty()) {
-      throw new IllegalStateException("the broker's first transaction never became readable");
-    }
-    System.out.printf(
-        "test broker: first transaction committed and read in %.1f s%n",
-        (System.nanoTime() - start) / 1e9);
   }
 
   @Override
@@ -93,48 +49,14 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     return broker.bootstrapServers();
   }
 
-  /** A new, empty set of GLAD topics (4 partitions each) used by one test only. */
+  /**
+   * A new, empty set of GLAD topics (4 partitions each) used by one test only; every partition
+   * takes writes when this returns ({@link TopicAdmin#createMissing}, KAFKA-15591).
+   */
   public GladTopics freshTopics() {
     GladTopics topics = GladTopics.withPrefix("t" + TOPIC_SETS.incrementAndGet() + ".");
     TopicAdmin.createMissing(bootstrapServers(), topics, 4, (short) 1);
-    awaitLeaders(topics);
     return topics;
-  }
-
-  /**
-   * Waits until every partition of the topics has a leader, so the first send finds one. A topic
-   * the controller has just created can be unknown to the broker's metadata for a moment; a
-   * producer that hits that window may drop its batch after {@code delivery.timeout.ms}.
-   */
-  private void awaitLeaders(GladTopics topics) {
-    Properties p = new Properties();
-    p.put(
-        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-        bootstrapServers());
-    List<String> names = topics.all().stream().map(Topic::name).toList();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String lastProblem = "none";
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-      while (System.nanoTime() < deadline) {
-        try {
-          boolean ready =
-              admin.describeTopics(names).allTopicNames().get().values().stream()
-                  .flatMap(d -> d.partitions().stream())
-                  .allMatch(info -> info.leader() != null && !info.leader().isEmpty());
-          if (ready) {
-            return;
-          }
-          lastProblem = "a partition without a leader";
-        } catch (java.util.concurrent.ExecutionException e) {
-          lastProblem = String.valueOf(e.getCause()); // not visible yet: ask again
-        }
-        Thread.sleep(50);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-    throw new AssertionError("topics " + names + " not ready within 30 s: " + lastProblem);
   }
 
   /**
@@ -173,62 +95,25 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
   }
 
   /**
-   * Sends records keyed by user id in one transaction and waits until it is committed. A fresh
-   * broker has now and then left one partition of a just-created topic unwritable for minutes (a
-   * batch expired after {@code delivery.timeout.ms}); then the transaction is aborted — the job
-   * reads read_committed, so it never sees the aborted copy — and the whole batch is sent again, so
-   * a test gets exactly its records or fails with the broker's error.
+   * Sends records keyed by user id in one transaction and waits until it is committed: a test gets
+   * exactly its records or fails with the broker's error.
    */
   public <V> void send(
       Topic<String, V> topic, List<V> values, java.util.function.Function<V, String> key) {
-    long start = System.nanoTime();
-    RuntimeException last = null;
-    for (int attempt = 1; attempt <= 4; attempt++) {
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-send-" + topic.name());
-      p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
-      p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-      try (KafkaProducer<byte[], byte[]> producer =
-          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-        producer.initTransactions();
-        producer.beginTransaction();
-        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks =
-            new ArrayList<>();
-        for (V value : values) {
-          acks.add(
-              producer.send(
-                  new ProducerRecord<>(
-                      topic.name(),
-                      topic.serializeKey(key.apply(value)),
-                      topic.serializeValue(value))));
-        }
-        try {
-          for (var ack : acks) {
-            ack.get();
-          }
-          producer.commitTransaction();
-          double seconds = (System.nanoTime() - start) / 1e9;
-          if (attempt > 1 || seconds > 5) {
-            System.out.printf(
-                "slow send: %d records to %s in %.1f s, %d attempt(s); last error %s%n",
-                values.size(), topic.name(), seconds, attempt, last);
-          }
-          return;
-        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
-          last = new IllegalStateException("attempt " + attempt, e);
-          try {
-            producer.abortTransaction();
-          } catch (RuntimeException abortFailed) {
-            last.addSuppressed(abortFailed);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-send-" + topic.name());
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (V value : values) {
+        producer.send(
+            new ProducerRecord<>(
+                topic.name(), topic.serializeKey(key.apply(value)), topic.serializeValue(value)));
       }
+      producer.commitTransaction();
     }
-    throw new AssertionError("the broker did not take the records of " + topic.name(), last);
   }
 
   /** Sends raw bytes (for bad input) with a user-id key. */

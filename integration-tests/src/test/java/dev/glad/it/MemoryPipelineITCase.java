@@ -5,6 +5,7 @@ import static dev.glad.flink.job.GladJobOptions.BOOTSTRAP_SERVERS;
 import static dev.glad.flink.job.GladJobOptions.BOUNDED;
 import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_INTERVAL;
 import static dev.glad.flink.job.GladJobOptions.CHUNK_SIZE;
+import static dev.glad.flink.job.GladJobOptions.CLUSTER_PUBLISH_INTERVAL;
 import static dev.glad.flink.job.GladJobOptions.CLUSTER_UPDATES;
 import static dev.glad.flink.job.GladJobOptions.DEDUPE_WINDOW;
 import static dev.glad.flink.job.GladJobOptions.DEVICE;
@@ -121,7 +122,7 @@ class MemoryPipelineITCase {
         var expected = builder.build(offline.vocabulary().indicesOf(items));
         assertThat(actual).as(data.userId(u)).isNotNull();
         assertThat(actual.getChunkCount()).isEqualTo(expected.chunkCount());
-        assertThat(actual.getSequenceNumber()).isEqualTo(expected.chunkCount() - 1);
+        assertThat(actual.getSequenceNumber()).isEqualTo(expected.chunkCount());
         assertThat(actual.getClusters().stream().map(ClusterEdge::getClusterId))
             .containsExactly(box(expected.clusterIds()));
         assertThat(actual.getClusters().stream().map(ClusterEdge::getWeight))
@@ -149,7 +150,7 @@ class MemoryPipelineITCase {
 
     run(settings(topics, 2).set(CLUSTER_UPDATES, true).set(EMIT_CLUSTER_ASSIGNMENTS, true).build());
 
-    // Then each complete chunk produced exactly one user-memory update, numbered 0..n-1 per user
+    // Then each complete chunk produced exactly one user-memory update, numbered 1..n per user
     List<UserMemory> updates = KAFKA.readCommitted(topics.userMemory(), readTimeout());
     try (GladModel offline = GladModel.load(model, "cpu")) {
       int c = offline.config().chunkSize();
@@ -168,7 +169,8 @@ class MemoryPipelineITCase {
           (user, seqs) ->
               assertThat(seqs.stream().sorted().toList())
                   .as(user)
-                  .isEqualTo(java.util.stream.LongStream.range(0, seqs.size()).boxed().toList()));
+                  .isEqualTo(
+                      java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList()));
 
       // and the final centroids equal sequential k-means over the chunk embeddings, replayed
       // offline in the order the stream applied them
@@ -215,6 +217,7 @@ class MemoryPipelineITCase {
             // quickly; then a partition read late can fall behind the watermark: admit it (this
             // test is about the feedback bound, not about lateness)
             .set(SOURCE_IDLENESS, Duration.ofSeconds(1))
+            .set(CLUSTER_PUBLISH_INTERVAL, Duration.ofMillis(200))
             .set(ALLOWED_LATENESS, Duration.ofMinutes(30))
             .set(DEDUPE_WINDOW, Duration.ofHours(1))
             // a long-running job with 500 ms checkpoints on a loaded 2-core machine: a transient
@@ -251,7 +254,8 @@ class MemoryPipelineITCase {
       }
 
       // When more chunks come after the documented bound (checkpoint interval + poll) has passed
-      Thread.sleep(500 + 500 + 2_000); // one checkpoint to commit, one poll, slack for this machine
+      // one publish interval, one checkpoint to commit, one poll, slack for this machine
+      Thread.sleep(200 + 500 + 500 + 2_000);
       List<InteractionEvent> batch2 =
           DatasetReplay.events(second, start + 20_000_000, 1_000).stream()
               .map(e -> InteractionEvent.newBuilder(e).setEventId("b2-" + e.getEventId()).build())

@@ -37,6 +37,7 @@ class ReplayITCase {
                 data,
                 InteractionFormat.PAIRS,
                 KAFKA.bootstrapServers(),
+                dev.glad.schemas.kafka.KafkaClientConfig.none(),
                 topics.prefix(),
                 1_000,
                 Long.MAX_VALUE,

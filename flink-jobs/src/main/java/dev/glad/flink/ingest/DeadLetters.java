@@ -37,10 +37,17 @@ public final class DeadLetters {
         .setSourceOffset(offset)
         .setReason(reason)
         .setDetail(detail)
-        .setEventId(decodedOrNull == null ? null : decodedOrNull.getEventId())
-        .setUserId(decodedOrNull == null ? null : decodedOrNull.getUserId())
+        .setEventId(decodedOrNull == null ? null : bounded(decodedOrNull.getEventId()))
+        .setUserId(decodedOrNull == null ? null : bounded(decodedOrNull.getUserId()))
         .setDeadLetterTime(Instant.ofEpochMilli(nowMillis))
         .build();
+  }
+
+  /** Ids copied into a dead letter are cut to this many characters (an oversized id stays raw). */
+  static final int MAX_COPIED_ID = 256;
+
+  private static String bounded(String id) {
+    return id == null || id.length() <= MAX_COPIED_ID ? id : id.substring(0, MAX_COPIED_ID);
   }
 
   /**

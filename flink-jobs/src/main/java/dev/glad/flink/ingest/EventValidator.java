@@ -1,42 +1,72 @@
 package dev.glad.flink.ingest;
 
+import dev.glad.schemas.DeadLetterReason;
 import dev.glad.schemas.InteractionEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
- * Field rules for an {@link InteractionEvent} that decoded: ids present and bounded, event time not
- * absurdly far in the future. A far-future event time would carry the watermark ahead and make
- * every following event of its partition "too late", so it is rejected rather than trusted.
+ * Field rules for an {@link InteractionEvent} that decoded, against the job's {@link InputRules}:
+ * ids present and bounded, free-form fields bounded, the event type one the job learns from, event
+ * time not absurdly far in the future. A far-future event time would carry the watermark ahead and
+ * make every following event of its partition "too late", so it is rejected rather than trusted.
  */
 public final class EventValidator {
-  /** Longest accepted id, in characters. */
-  public static final int MAX_ID_LENGTH = 256;
+  /** Why an event is refused. */
+  public record Rejection(DeadLetterReason reason, String detail) {}
 
-  private final long maxAheadMillis;
+  private final InputRules rules;
 
-  public EventValidator(Duration maxEventTimeAhead) {
-    this.maxAheadMillis = maxEventTimeAhead.toMillis();
+  public EventValidator(InputRules rules) {
+    this.rules = rules;
   }
 
   /**
    * @param nowMillis processing time the event is checked at
-   * @return why the event is invalid, or empty when it is valid
+   * @return why the event is refused, or empty when it is valid
    */
-  public Optional<String> problem(InteractionEvent event, long nowMillis) {
-    Optional<String> idProblem =
+  public Optional<Rejection> problem(InteractionEvent event, long nowMillis) {
+    Optional<Rejection> idProblem =
         idProblem("eventId", event.getEventId())
             .or(() -> idProblem("userId", event.getUserId()))
             .or(() -> idProblem("itemId", event.getItemId()));
     if (idProblem.isPresent()) {
       return idProblem;
     }
+    long extraBytes = utf8Length(event.getSessionId());
+    for (Map.Entry<String, String> a : event.getAttributes().entrySet()) {
+      extraBytes += utf8Length(a.getKey()) + utf8Length(a.getValue());
+    }
+    if (extraBytes > rules.maxAttributeBytes()) {
+      return Optional.of(
+          new Rejection(
+              DeadLetterReason.OVERSIZED_FIELD,
+              "sessionId and attributes take "
+                  + extraBytes
+                  + " bytes (at most "
+                  + rules.maxAttributeBytes()
+                  + ", setting max-attribute-bytes)"));
+    }
+    if (!rules.eventTypes().contains(event.getType())) {
+      return Optional.of(
+          new Rejection(
+              DeadLetterReason.UNSUPPORTED_EVENT_TYPE,
+              "type "
+                  + event.getType()
+                  + " is not one the job learns from "
+                  + new TreeSet<>(rules.eventTypes())
+                  + " (setting event-types)"));
+    }
     long eventTime = event.getEventTime().toEpochMilli();
     if (eventTime < 0) {
-      return Optional.of("eventTime " + eventTime + " is before 1970-01-01");
+      return invalid("eventTime " + eventTime + " is before 1970-01-01");
     }
+    long maxAheadMillis = rules.maxEventTimeAhead().toMillis();
     if (eventTime - nowMillis > maxAheadMillis) {
-      return Optional.of(
+      return invalid(
           "eventTime "
               + event.getEventTime()
               + " is "
@@ -48,14 +78,29 @@ public final class EventValidator {
     return Optional.empty();
   }
 
-  private static Optional<String> idProblem(String field, String value) {
+  private Optional<Rejection> idProblem(String field, String value) {
     if (value == null || value.isBlank()) {
-      return Optional.of(field + " is empty");
+      return invalid(field + " is empty");
     }
-    if (value.length() > MAX_ID_LENGTH) {
+    if (value.length() > rules.maxIdLength()) {
       return Optional.of(
-          field + " has " + value.length() + " characters (at most " + MAX_ID_LENGTH + ")");
+          new Rejection(
+              DeadLetterReason.OVERSIZED_FIELD,
+              field
+                  + " has "
+                  + value.length()
+                  + " characters (at most "
+                  + rules.maxIdLength()
+                  + ", setting max-id-length)"));
     }
     return Optional.empty();
+  }
+
+  private static Optional<Rejection> invalid(String detail) {
+    return Optional.of(new Rejection(DeadLetterReason.INVALID_EVENT, detail));
+  }
+
+  private static long utf8Length(String s) {
+    return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
   }
 }

@@ -5,11 +5,13 @@ import static dev.glad.flink.job.GladJobOptions.BOUNDED;
 import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_DIR;
 import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_INTERVAL;
 import static dev.glad.flink.job.GladJobOptions.CHUNK_SIZE;
+import static dev.glad.flink.job.GladJobOptions.CLUSTER_PUBLISH_INTERVAL;
 import static dev.glad.flink.job.GladJobOptions.CLUSTER_UPDATES;
 import static dev.glad.flink.job.GladJobOptions.DEDUPE_WINDOW;
 import static dev.glad.flink.job.GladJobOptions.ENCODER_BATCH_SIZE;
 import static dev.glad.flink.job.GladJobOptions.ENCODER_MAX_WAIT;
 import static dev.glad.flink.job.GladJobOptions.MAX_OUT_OF_ORDERNESS;
+import static dev.glad.flink.job.GladJobOptions.MAX_PARALLELISM;
 import static dev.glad.flink.job.GladJobOptions.PARALLELISM;
 import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
 import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
@@ -23,7 +25,7 @@ import dev.glad.flink.ingest.IngestedEvent;
 import dev.glad.flink.ingest.SplitDeadLetters;
 import dev.glad.flink.memory.ChunkEncoderOperator;
 import dev.glad.flink.memory.ClusterDelta;
-import dev.glad.flink.memory.ClusterMemoryFunction;
+import dev.glad.flink.memory.ClusterMemoryOperator;
 import dev.glad.flink.memory.EncodedChunk;
 import dev.glad.flink.memory.StreamingModel;
 import dev.glad.flink.memory.UserMemoryFunction;
@@ -97,10 +99,12 @@ public final class GladJob {
   private final Sink<CompletedChunk> completedChunkSink;
   private final Memory memory;
   private final int chunkSize;
+  private final String runId;
 
   private GladJob(Builder b, int chunkSize) {
     this.settings = b.settings;
     this.chunkSize = chunkSize;
+    this.runId = b.runId != null ? b.runId : java.util.UUID.randomUUID().toString();
     this.interactions = b.interactions;
     this.deadLetterSink = b.deadLetterSink;
     this.completedChunkSink = b.completedChunkSink;
@@ -132,6 +136,14 @@ public final class GladJob {
       DataStream<CompletedChunk> completedChunks,
       DataStream<UserMemory> userMemory,
       DataStream<ClusterMemory> clusterMemory) {}
+
+  /**
+   * The id of this run of the job (one per submission: a fresh start or a restore), written into
+   * every cluster-memory record; see {@link ClusterMemoryOperator}.
+   */
+  public String runId() {
+    return runId;
+  }
 
   /** c: the model's with a model, else the {@code chunk-size} setting or its default. */
   public int chunkSize() {
@@ -210,6 +222,7 @@ public final class GladJob {
                 TypeInformation.of(EncodedChunk.class),
                 new ChunkEncoderOperator(
                     memory.model(),
+                    runId,
                     settings.get(ENCODER_BATCH_SIZE),
                     settings.get(ENCODER_MAX_WAIT).toMillis()))
             .uid(CHUNK_ENCODER_UID);
@@ -219,7 +232,7 @@ public final class GladJob {
             .keyBy(c -> c.userId, Types.STRING)
             .connect(feedback.broadcast(UserMemoryFunction.CLUSTER_UPDATES))
             .process(
-                new UserMemoryFunction(memory.model(), settings.get(CLUSTER_UPDATES)),
+                new UserMemoryFunction(memory.model(), runId, settings.get(CLUSTER_UPDATES)),
                 new AvroTypeInfo<>(UserMemory.class))
             .uid(USER_MEMORY_UID)
             .name("user-memory");
@@ -232,16 +245,19 @@ public final class GladJob {
         users
             .getSideOutput(UserMemoryFunction.CLUSTER_DELTAS)
             .keyBy((ClusterDelta d) -> d.clusterId, Types.INT)
-            .process(new ClusterMemoryFunction(memory.model()), clusterType)
-            .uid(CLUSTER_MEMORY_UID)
-            .name("cluster-memory");
+            .transform(
+                "cluster-memory",
+                clusterType,
+                new ClusterMemoryOperator(
+                    memory.model(), runId, settings.get(CLUSTER_PUBLISH_INTERVAL).toMillis()))
+            .uid(CLUSTER_MEMORY_UID);
     clusters
         .sinkTo(memory.clusterMemorySink())
         .uid(CLUSTER_MEMORY_SINK_UID)
         .name("cluster-memory-sink");
     if (memory.assignmentSink() != null) {
       clusters
-          .getSideOutput(ClusterMemoryFunction.ASSIGNMENTS)
+          .getSideOutput(ClusterMemoryOperator.ASSIGNMENTS)
           .sinkTo(memory.assignmentSink())
           .uid(CLUSTER_ASSIGNMENT_SINK_UID)
           .name("cluster-assignments");
@@ -287,6 +303,7 @@ public final class GladJob {
     conf.set(
         RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, settings.get(RESTART_DELAY));
     conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(PipelineOptions.MAX_PARALLELISM, settings.get(MAX_PARALLELISM));
     if (settings.get(PARALLELISM) > 0) {
       conf.set(
           org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM,
@@ -302,8 +319,15 @@ public final class GladJob {
     private Sink<DeadLetter> deadLetterSink;
     private Sink<CompletedChunk> completedChunkSink;
     private Memory memory;
+    private String runId;
 
     private Builder() {}
+
+    /** Optional: the run id (default: a fresh random one per job built). */
+    public Builder runId(String runId) {
+      this.runId = runId;
+      return this;
+    }
 
     public Builder settings(GladJobSettings settings) {
       this.settings = settings;

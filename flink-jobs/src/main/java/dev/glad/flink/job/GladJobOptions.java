@@ -41,6 +41,41 @@ public final class GladJobOptions {
               + " unless set",
           between(2, 512));
 
+  public static final JobSetting<String> EVENT_TYPES =
+      JobSetting.text(
+          "event-types",
+          "CLICK,PURCHASE",
+          "comma-separated event types the memory learns from; others are dead-lettered"
+              + " UNSUPPORTED_EVENT_TYPE (known: "
+              + String.join(",", eventTypeNames())
+              + ")",
+          v -> {
+            List<String> bad =
+                java.util.Arrays.stream(v.split(","))
+                    .map(String::strip)
+                    .filter(t -> !eventTypeNames().contains(t))
+                    .toList();
+            return bad.isEmpty() && !v.isBlank()
+                ? Optional.empty()
+                : Optional.of("must list event types of " + eventTypeNames() + ", got '" + v + "'");
+          });
+
+  public static final JobSetting<Integer> MAX_ID_LENGTH =
+      JobSetting.integer(
+          "max-id-length",
+          256,
+          "longest eventId, userId or itemId in characters; longer ones are dead-lettered"
+              + " OVERSIZED_FIELD",
+          between(1, 65_536));
+
+  public static final JobSetting<Integer> MAX_ATTRIBUTE_BYTES =
+      JobSetting.integer(
+          "max-attribute-bytes",
+          4096,
+          "most UTF-8 bytes of an event's sessionId plus attribute keys and values; larger events"
+              + " are dead-lettered OVERSIZED_FIELD",
+          between(0, 1 << 20));
+
   public static final JobSetting<Duration> MAX_OUT_OF_ORDERNESS =
       JobSetting.duration(
           "max-out-of-orderness",
@@ -105,6 +140,14 @@ public final class GladJobOptions {
               p < 0
                   ? Optional.of("must be >= 1 (or 0 for the default), got " + p)
                   : Optional.empty());
+
+  public static final JobSetting<Integer> MAX_PARALLELISM =
+      JobSetting.integer(
+          "max-parallelism",
+          128,
+          "key groups of the keyed state: the most the job can ever be rescaled to; fixed for the"
+              + " life of its state (a savepoint restores only with the same value)",
+          between(1, 32_768));
 
   public static final JobSetting<Integer> RESTART_ATTEMPTS =
       JobSetting.integer(
@@ -173,6 +216,18 @@ public final class GladJobOptions {
               + " stops after chunking",
           notBlank("must not be blank (leave it unset for none)"));
 
+  public static final JobSetting<String> MODEL_VERSION =
+      JobSetting.text(
+          "model-version",
+          null,
+          "the artifact version every TaskManager must load (16 hex digits, config.json's"
+              + " modelVersion); required when the client cannot read model-dir, checked against"
+              + " it when it can",
+          v ->
+              v.matches("[0-9a-f]{16}")
+                  ? Optional.empty()
+                  : Optional.of("must be 16 lowercase hex digits, got '" + v + "'"));
+
   public static final JobSetting<String> DEVICE =
       JobSetting.text(
           "device",
@@ -202,6 +257,14 @@ public final class GladJobOptions {
           "sequential k-means and user-side sums move the clusters; false freezes them as the"
               + " artifact holds them");
 
+  public static final JobSetting<Duration> CLUSTER_PUBLISH_INTERVAL =
+      JobSetting.duration(
+          "cluster-publish-interval",
+          Duration.ofSeconds(1),
+          "a changed cluster node is published (topic and feedback) at most once per interval;"
+              + " every k-means step is still applied in order; 0 = after every change",
+          nonNegative());
+
   public static final JobSetting<Boolean> EMIT_CLUSTER_ASSIGNMENTS =
       JobSetting.flag(
           "emit-cluster-assignments",
@@ -215,6 +278,9 @@ public final class GladJobOptions {
           BOOTSTRAP_SERVERS,
           TOPIC_PREFIX,
           CHUNK_SIZE,
+          EVENT_TYPES,
+          MAX_ID_LENGTH,
+          MAX_ATTRIBUTE_BYTES,
           MAX_OUT_OF_ORDERNESS,
           ALLOWED_LATENESS,
           DEDUPE_WINDOW,
@@ -223,6 +289,7 @@ public final class GladJobOptions {
           CHECKPOINT_INTERVAL,
           CHECKPOINT_DIR,
           PARALLELISM,
+          MAX_PARALLELISM,
           RESTART_ATTEMPTS,
           RESTART_DELAY,
           CONSUMER_GROUP,
@@ -232,10 +299,12 @@ public final class GladJobOptions {
           TRANSACTION_TIMEOUT,
           EMIT_COMPLETED_CHUNKS,
           MODEL_DIR,
+          MODEL_VERSION,
           DEVICE,
           ENCODER_BATCH_SIZE,
           ENCODER_MAX_WAIT,
           CLUSTER_UPDATES,
+          CLUSTER_PUBLISH_INTERVAL,
           EMIT_CLUSTER_ASSIGNMENTS);
 
   /** The setting with this key, if any. */
@@ -256,6 +325,22 @@ public final class GladJobOptions {
           .append(" |\n");
     }
     return sb.toString();
+  }
+
+  /** The event types the job can be told to learn from. */
+  static List<String> eventTypeNames() {
+    return java.util.Arrays.stream(dev.glad.schemas.EventType.values()).map(Enum::name).toList();
+  }
+
+  /** The input rules the settings describe. */
+  public static dev.glad.flink.ingest.InputRules inputRules(GladJobSettings s) {
+    java.util.Set<dev.glad.schemas.EventType> types =
+        java.util.EnumSet.noneOf(dev.glad.schemas.EventType.class);
+    for (String t : s.get(EVENT_TYPES).split(",")) {
+      types.add(dev.glad.schemas.EventType.valueOf(t.strip()));
+    }
+    return new dev.glad.flink.ingest.InputRules(
+        types, s.get(MAX_ID_LENGTH), s.get(MAX_ATTRIBUTE_BYTES), s.get(MAX_EVENT_TIME_AHEAD));
   }
 
   // ---- rules

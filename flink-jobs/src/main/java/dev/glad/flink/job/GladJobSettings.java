@@ -5,6 +5,7 @@ import static dev.glad.flink.job.GladJobOptions.CHECKPOINT_INTERVAL;
 import static dev.glad.flink.job.GladJobOptions.DEDUPE_WINDOW;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTION_TIMEOUT;
 
+import dev.glad.schemas.kafka.KafkaClientConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,27 +26,35 @@ public final class GladJobSettings implements Serializable {
   /** Explicitly set values by key, in the order they were set. */
   private final Map<String, Object> values;
 
-  private GladJobSettings(Map<String, Object> values) {
+  private final KafkaClientConfig kafkaClient;
+
+  private GladJobSettings(Map<String, Object> values, KafkaClientConfig kafkaClient) {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.kafkaClient = kafkaClient;
   }
 
   public static Builder builder() {
-    return new Builder(Map.of());
+    return new Builder(Map.of(), KafkaClientConfig.none());
   }
 
   /** A builder holding these settings, to derive variants. */
   public Builder toBuilder() {
-    return new Builder(values);
+    return new Builder(values, kafkaClient);
   }
 
   /**
-   * Settings from {@code key -> text} pairs with the keys of {@link GladJobOptions}; unknown keys
-   * are an error (a typo must not silently fall back to a default).
+   * Settings from {@code key -> text} pairs with the keys of {@link GladJobOptions}, plus the Kafka
+   * client properties ({@code kafka-properties FILE}, {@code kafka.<property>}, see {@link
+   * KafkaClientConfig}); unknown keys are an error (a typo must not silently fall back to a
+   * default).
    */
   public static GladJobSettings fromMap(Map<String, String> texts) {
-    Builder b = builder();
+    Builder b = builder().kafkaClient(KafkaClientConfig.fromSettings(texts));
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, String> e : texts.entrySet()) {
+      if (KafkaClientConfig.isClientSetting(e.getKey())) {
+        continue;
+      }
       Optional<JobSetting<?>> setting = GladJobOptions.byKey(e.getKey());
       if (setting.isEmpty()) {
         unknown.add(e.getKey());
@@ -76,7 +85,15 @@ public final class GladJobSettings implements Serializable {
     return Optional.ofNullable(values.get(setting.key())).map(setting.type()::cast);
   }
 
-  /** The explicitly set values as {@code --key value} arguments, e.g. to print a command. */
+  /** The Kafka client properties every source, sink and client of the job receives. */
+  public KafkaClientConfig kafkaClient() {
+    return kafkaClient;
+  }
+
+  /**
+   * The explicitly set values as {@code --key value} arguments, e.g. to print a command. Kafka
+   * client properties are not among them: they may hold secrets.
+   */
   public List<String> asArguments() {
     List<String> args = new ArrayList<>();
     values.forEach(
@@ -88,17 +105,28 @@ public final class GladJobSettings implements Serializable {
     return args;
   }
 
+  /** The values, and the Kafka client properties with every secret hidden. */
   @Override
   public String toString() {
-    return "GladJobSettings" + values;
+    return "GladJobSettings"
+        + values
+        + (kafkaClient.isEmpty() ? "" : " kafka client " + kafkaClient.redacted());
   }
 
   /** Builder; {@link #build()} validates everything. */
   public static final class Builder {
     private final Map<String, Object> values;
+    private KafkaClientConfig kafkaClient;
 
-    private Builder(Map<String, Object> values) {
+    private Builder(Map<String, Object> values, KafkaClientConfig kafkaClient) {
       this.values = new LinkedHashMap<>(values);
+      this.kafkaClient = kafkaClient;
+    }
+
+    /** The Kafka client properties (security and others) for every client of the job. */
+    public Builder kafkaClient(KafkaClientConfig kafkaClient) {
+      this.kafkaClient = kafkaClient;
+      return this;
     }
 
     /** Sets a value ({@code null} unsets it: the default applies). */
@@ -120,7 +148,7 @@ public final class GladJobSettings implements Serializable {
      * @throws IllegalArgumentException naming the first invalid setting and the rule it breaks
      */
     public GladJobSettings build() {
-      GladJobSettings s = new GladJobSettings(values);
+      GladJobSettings s = new GladJobSettings(values, kafkaClient);
       for (JobSetting<?> setting : GladJobOptions.ALL) {
         checkValue(s, setting);
       }

@@ -7,8 +7,8 @@ import static dev.glad.flink.job.GladJobOptions.CONSUMER_GROUP;
 import static dev.glad.flink.job.GladJobOptions.DEVICE;
 import static dev.glad.flink.job.GladJobOptions.EMIT_CLUSTER_ASSIGNMENTS;
 import static dev.glad.flink.job.GladJobOptions.EMIT_COMPLETED_CHUNKS;
-import static dev.glad.flink.job.GladJobOptions.MAX_EVENT_TIME_AHEAD;
 import static dev.glad.flink.job.GladJobOptions.MODEL_DIR;
+import static dev.glad.flink.job.GladJobOptions.MODEL_VERSION;
 import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
 import static dev.glad.flink.job.GladJobOptions.TOPIC_PREFIX;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTIONAL_ID_PREFIX;
@@ -53,7 +53,8 @@ public final class KafkaIo {
         settings,
         settings.get(MODEL_DIR) == null
             ? null
-            : new GladStreamingModel.Factory(settings.get(MODEL_DIR), settings.get(DEVICE)));
+            : new GladStreamingModel.Factory(
+                settings.get(MODEL_DIR), settings.get(DEVICE), settings.get(MODEL_VERSION)));
   }
 
   /** The job with a given model ({@code null}: the chunking stage only). */
@@ -107,6 +108,7 @@ public final class KafkaIo {
     requireBootstrap(settings);
     KafkaSourceBuilder<ClusterMemory> b =
         KafkaSource.<ClusterMemory>builder()
+            .setProperties(clientProperties(settings))
             .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
             .setTopics(topics.clusterMemory().name())
             .setGroupId(settings.get(CONSUMER_GROUP) + "-cluster-feedback")
@@ -129,10 +131,11 @@ public final class KafkaIo {
     requireBootstrap(settings);
     KafkaSourceBuilder<DecodedRecord> b =
         KafkaSource.<DecodedRecord>builder()
+            .setProperties(clientProperties(settings))
             .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
             .setTopics(topics.interactions().name())
             .setGroupId(settings.get(CONSUMER_GROUP))
-            .setDeserializer(new InteractionDeserializer(settings.get(MAX_EVENT_TIME_AHEAD)))
+            .setDeserializer(new InteractionDeserializer(GladJobOptions.inputRules(settings)))
             // producers may write transactionally; never read what they aborted
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             .setProperty("commit.offsets.on.checkpoint", "true")
@@ -163,7 +166,7 @@ public final class KafkaIo {
       SerializableFunction<V, K> keyOf,
       String name) {
     requireBootstrap(settings);
-    Properties producer = new Properties();
+    Properties producer = clientProperties(settings);
     producer.put(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
         Long.toString(settings.get(TRANSACTION_TIMEOUT).toMillis()));
@@ -174,6 +177,14 @@ public final class KafkaIo {
         .setTransactionalIdPrefix(settings.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
         .setRecordSerializer(new TopicSerializer<>(settings.get(TOPIC_PREFIX), which, keyOf))
         .build();
+  }
+
+  /**
+   * The Kafka client properties of the settings (security and others), the base of every client's
+   * configuration; what the job itself must set (isolation level, transactions) is set over them.
+   */
+  public static Properties clientProperties(GladJobSettings settings) {
+    return settings.kafkaClient().addTo(new Properties());
   }
 
   private static byte[] deadLetterKey(DeadLetter deadLetter) {

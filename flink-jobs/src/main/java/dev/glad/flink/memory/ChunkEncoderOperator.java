@@ -52,6 +52,7 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
           "encoder-cluster-updates", Types.INT, new AvroTypeInfo<>(ClusterMemory.class));
 
   private final StreamingModel.Factory modelFactory;
+  private final String runId;
   private final int batchSize;
   private final long maxWaitMillis;
 
@@ -67,8 +68,11 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
   private transient Histogram latencies;
   private transient Histogram feedbackDelays;
 
+  /**
+   * @param runId the job run's id: the cluster table applies only this run's updates
+   */
   public ChunkEncoderOperator(
-      StreamingModel.Factory modelFactory, int batchSize, long maxWaitMillis) {
+      StreamingModel.Factory modelFactory, String runId, int batchSize, long maxWaitMillis) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
     }
@@ -76,6 +80,7 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
       throw new IllegalArgumentException("maxWaitMillis must be >= 0, got " + maxWaitMillis);
     }
     this.modelFactory = modelFactory;
+    this.runId = runId;
     this.batchSize = batchSize;
     this.maxWaitMillis = maxWaitMillis;
   }
@@ -105,9 +110,9 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
       info.getProperty("index").ifPresent(gpus::add);
     }
     model = modelFactory.open(gpus);
-    clusters = new ClusterTable(model);
+    clusters = new ClusterTable(model, runId);
     for (Map.Entry<Integer, ClusterMemory> e : clusterUpdates.entries()) {
-      clusters.apply(e.getValue());
+      clusters.restore(e.getValue());
     }
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     chunksEncoded = metrics.counter("chunksEncoded");
@@ -118,6 +123,8 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
         metrics.histogram("clusterFeedbackDelayMs", new DescriptiveStatisticsHistogram(1_000));
     metrics.gauge("unknownItems", () -> model.unknownItems());
     metrics.gauge("clusterUpdatesRejected", () -> clusters.rejectedUpdates());
+    metrics.gauge("clusterUpdatesOfOtherRuns", () -> clusters.otherRunUpdates());
+    metrics.gauge("encoderBuffered", () -> buffer.size());
     String version = model.modelVersion();
     metrics.gauge("modelVersion", () -> version);
     String device = model.device();

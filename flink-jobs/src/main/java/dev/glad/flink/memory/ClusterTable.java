@@ -5,19 +5,29 @@ import dev.glad.schemas.ClusterMemory;
 /**
  * A task's view of every cluster node: centroids, sizes and h_CE^1, starting from the artifact and
  * moved forward by {@link ClusterMemory} records that come back through the cluster-memory topic.
- * Records of another model version, or older than what the table holds, are ignored.
+ * Records of another model version, of another job run, or older than what the table holds, are
+ * ignored. Entries restored from a checkpoint (broadcast state) may come from an earlier run: they
+ * are the run's starting point, and its own records supersede them.
  */
 public final class ClusterTable {
   private final String modelVersion;
+  private final String runId;
+  private final boolean[] fromThisRun;
+  private long fromOtherRuns;
   private final float[][] centroids;
   private final float[][] hidden;
   private final long[] sizes;
   private final long[] versions;
   private long rejected;
 
-  public ClusterTable(StreamingModel model) {
+  /**
+   * @param runId the job run this task belongs to: it applies only that run's records
+   */
+  public ClusterTable(StreamingModel model, String runId) {
     this.modelVersion = model.modelVersion();
+    this.runId = runId;
     int k = model.clusterCount();
+    this.fromThisRun = new boolean[k];
     this.centroids = new float[k][];
     this.hidden = new float[k][];
     this.sizes = new long[k];
@@ -32,7 +42,7 @@ public final class ClusterTable {
   }
 
   /**
-   * Applies an update if it is for this model and newer than what the table holds.
+   * Applies an update if it is for this model and this run, and newer than what the table holds.
    *
    * <p>A record that cannot belong to this model (a cluster id outside it, vectors of another
    * width) is rejected and counted, never thrown: the compacted topic would hand it back after
@@ -41,6 +51,32 @@ public final class ClusterTable {
    * @return whether the table changed
    */
   public boolean apply(ClusterMemory update) {
+    if (!fits(update)) {
+      return false;
+    }
+    int j = update.getClusterId();
+    if (!runId.equals(update.getRunId())) {
+      fromOtherRuns++;
+      return false;
+    }
+    if (fromThisRun[j] && update.getVersion() <= versions[j]) {
+      return false;
+    }
+    set(update, true);
+    return true;
+  }
+
+  /**
+   * Applies an entry of the task's restored broadcast state, whatever run wrote it: it is what the
+   * run restored from saw.
+   */
+  public void restore(ClusterMemory restored) {
+    if (fits(restored) && restored.getVersion() > versions[restored.getClusterId()]) {
+      set(restored, runId.equals(restored.getRunId()));
+    }
+  }
+
+  private boolean fits(ClusterMemory update) {
     if (!modelVersion.equals(update.getModelVersion())) {
       return false;
     }
@@ -53,14 +89,21 @@ public final class ClusterTable {
       rejected++;
       return false;
     }
-    if (update.getVersion() <= versions[j]) {
-      return false;
-    }
+    return true;
+  }
+
+  private void set(ClusterMemory update, boolean ofThisRun) {
+    int j = update.getClusterId();
     centroids[j] = Vectors.toArray(update.getCentroid());
     hidden[j] = Vectors.toArray(update.getHCE1());
     sizes[j] = update.getSize();
     versions[j] = update.getVersion();
-    return true;
+    fromThisRun[j] = ofThisRun;
+  }
+
+  /** Records of other job runs that {@link #apply} ignored. */
+  public long otherRunUpdates() {
+    return fromOtherRuns;
   }
 
   /** Records {@link #apply} rejected as not belonging to this model. */

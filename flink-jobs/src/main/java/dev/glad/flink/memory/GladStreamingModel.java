@@ -124,9 +124,14 @@ public final class GladStreamingModel implements StreamingModel {
     private final String device;
     private String modelVersion;
 
-    public Factory(String directory, String device) {
+    /**
+     * @param modelVersion the version every TaskManager must load, or null to pin the one the
+     *     client reads now (then the client must be able to read the directory)
+     */
+    public Factory(String directory, String device, String modelVersion) {
       this.directory = directory;
       this.device = device;
+      this.modelVersion = modelVersion;
     }
 
     /**
@@ -138,19 +143,31 @@ public final class GladStreamingModel implements StreamingModel {
     public int checkedChunkSize(Optional<Integer> jobChunkSize) {
       Path dir = Path.of(directory);
       if (!Files.isDirectory(dir)) {
-        if (jobChunkSize.isEmpty()) {
+        if (jobChunkSize.isEmpty() || modelVersion == null) {
           throw new IllegalArgumentException(
               "model-dir "
                   + directory
-                  + " is not readable on the client, so the job cannot take c from it: set"
-                  + " chunk-size to the model's c");
+                  + " is not readable on the client, so the job cannot take c and the version"
+                  + " from it: set chunk-size (the model's c) and model-version (config.json's"
+                  + " modelVersion), which every TaskManager then checks");
         }
         LOG.warn(
-            "model artifact {} is not visible on the client; the TaskManagers will verify it",
-            directory);
+            "model artifact {} is not visible on the client; every TaskManager checks it is"
+                + " version {}",
+            directory,
+            modelVersion);
         return jobChunkSize.get();
       }
       try (GladModel probe = GladModel.load(dir, "cpu")) {
+        if (modelVersion != null && !modelVersion.equals(probe.modelVersion())) {
+          throw new IllegalArgumentException(
+              "model-version "
+                  + modelVersion
+                  + " differs from the artifact's "
+                  + probe.modelVersion()
+                  + " in "
+                  + directory);
+        }
         modelVersion = probe.modelVersion();
         int c = probe.config().chunkSize();
         if (jobChunkSize.isPresent() && jobChunkSize.get() != c) {
@@ -206,7 +223,7 @@ public final class GladStreamingModel implements StreamingModel {
                     + found
                     + " on this TaskManager, but "
                     + modelVersion
-                    + " when the job was built"));
+                    + " when the job was built (every TaskManager must see the same artifact)"));
       }
       LOG.info("model {} loaded from {} on {}", model.modelVersion(), directory, onDevice);
       return new GladStreamingModel(model, onDevice);

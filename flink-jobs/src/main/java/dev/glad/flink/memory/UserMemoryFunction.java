@@ -46,6 +46,7 @@ public final class UserMemoryFunction
           "user-cluster-updates", Types.INT, new AvroTypeInfo<>(ClusterMemory.class));
 
   private final StreamingModel.Factory modelFactory;
+  private final String runId;
   private final boolean clusterUpdates;
 
   private transient StreamingModel model;
@@ -60,15 +61,17 @@ public final class UserMemoryFunction
    * @param clusterUpdates whether to emit cluster deltas; when false the clusters stay as the
    *     artifact holds them and every user's memory depends on their own chunks only
    */
-  public UserMemoryFunction(StreamingModel.Factory modelFactory, boolean clusterUpdates) {
+  public UserMemoryFunction(
+      StreamingModel.Factory modelFactory, String runId, boolean clusterUpdates) {
     this.modelFactory = modelFactory;
+    this.runId = runId;
     this.clusterUpdates = clusterUpdates;
   }
 
   @Override
   public void open(OpenContext openContext) {
     model = modelFactory.openOnCpu();
-    clusters = new ClusterTable(model);
+    clusters = new ClusterTable(model, runId);
     userState =
         getRuntimeContext()
             .getState(
@@ -93,8 +96,9 @@ public final class UserMemoryFunction
       throws Exception {
     restoreClusters(ctx.getBroadcastState(CLUSTER_UPDATES));
     UserState state = userState.value();
-    // the sequence number survives a model-upgrade reset: consumers keep the highest one they saw
-    long sequenceBefore = state == null ? -1 : state.getSequenceNumber();
+    // the sequence number counts the user's updates (the first is 1) and survives a model-upgrade
+    // reset: consumers keep the highest one they saw
+    long sequenceBefore = state == null ? 0 : state.getSequenceNumber();
     if (state != null && !state.getModelVersion().equals(model.modelVersion())) {
       resets.inc();
       state = null;
@@ -170,7 +174,7 @@ public final class UserMemoryFunction
     }
     clustersRestored = true;
     for (Map.Entry<Integer, ClusterMemory> e : restored.immutableEntries()) {
-      clusters.apply(e.getValue());
+      clusters.restore(e.getValue());
     }
   }
 

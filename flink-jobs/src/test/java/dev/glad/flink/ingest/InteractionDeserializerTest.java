@@ -26,7 +26,7 @@ class InteractionDeserializerTest {
 
   @BeforeEach
   void setUp() {
-    deserializer = new InteractionDeserializer(Duration.ofHours(1));
+    deserializer = new InteractionDeserializer(InputRules.defaults());
     deserializer.open(null);
   }
 
@@ -53,7 +53,7 @@ class InteractionDeserializerTest {
 
     assertEquals(DeadLetterReason.UNDECODABLE, dl.getReason());
     assertEquals(ByteBuffer.wrap(raw), dl.getRawValue());
-    assertEquals(ByteBuffer.wrap("key".getBytes(StandardCharsets.UTF_8)), dl.getRawKey());
+    assertEquals(ByteBuffer.wrap("u1".getBytes(StandardCharsets.UTF_8)), dl.getRawKey());
     assertEquals("topic", dl.getSourceTopic());
     assertEquals(3, dl.getSourcePartition());
     assertEquals(42L, dl.getSourceOffset());
@@ -79,10 +79,57 @@ class InteractionDeserializerTest {
   }
 
   @Test
-  void aNullValueIsUndecodable() {
+  void aTombstoneAnEmptyValueAndACutRecordSayWhatTheyAre() {
     assertEquals(
-        DeadLetterReason.UNDECODABLE,
-        deadLetter(deserializer.decode(record(null), NOW)).getReason());
+        DeadLetterReason.TOMBSTONE, deadLetter(deserializer.decode(record(null), NOW)).getReason());
+    assertEquals(
+        DeadLetterReason.EMPTY_VALUE,
+        deadLetter(deserializer.decode(record(new byte[0]), NOW)).getReason());
+    byte[] whole = events.encode(event("e1", "u1", "item-1", NOW));
+    assertEquals(
+        DeadLetterReason.TRUNCATED,
+        deadLetter(deserializer.decode(record(java.util.Arrays.copyOf(whole, 14)), NOW))
+            .getReason());
+  }
+
+  @Test
+  void aKeyThatIsNotTheUserIdIsAMismatchAndAMissingKeyIsAcceptedAndCounted() {
+    byte[] value = events.encode(event("e1", "u1", "i1", NOW));
+    DeadLetter dl =
+        deadLetter(
+            deserializer.decode(
+                new ConsumerRecord<>("topic", 3, 42L, "u2".getBytes(StandardCharsets.UTF_8), value),
+                NOW));
+    assertEquals(DeadLetterReason.KEY_MISMATCH, dl.getReason());
+    assertEquals(
+        "the record key 'u2' is not the event's userId 'u1' (producers key events by user id)",
+        dl.getDetail());
+
+    DecodedRecord keyless =
+        deserializer.decode(new ConsumerRecord<>("topic", 3, 43L, null, value), NOW);
+    assertTrue(keyless.isValid());
+    assertEquals(1, deserializer.eventsWithoutKey());
+  }
+
+  @Test
+  void oversizedAttributesAndUnsupportedTypesAreNamedWithTheirSetting() {
+    InteractionEvent big =
+        InteractionEvent.newBuilder(event("e", "u", "i", NOW))
+            .setAttributes(java.util.Map.of("surface", "x".repeat(5_000)))
+            .build();
+    DeadLetter dl = deadLetter(deserializer.decode(record(events.encode(big)), NOW));
+    assertEquals(DeadLetterReason.OVERSIZED_FIELD, dl.getReason());
+    assertEquals(
+        "sessionId and attributes take 5007 bytes (at most 4096, setting max-attribute-bytes)",
+        dl.getDetail());
+
+    InteractionEvent view =
+        InteractionEvent.newBuilder(event("e", "u", "i", NOW)).setType(EventType.VIEW).build();
+    dl = deadLetter(deserializer.decode(record(events.encode(view)), NOW));
+    assertEquals(DeadLetterReason.UNSUPPORTED_EVENT_TYPE, dl.getReason());
+    assertEquals(
+        "type VIEW is not one the job learns from [CLICK, PURCHASE] (setting event-types)",
+        dl.getDetail());
   }
 
   @Test
@@ -107,11 +154,12 @@ class InteractionDeserializerTest {
   }
 
   @Test
-  void overlongIdsAreInvalid() {
-    String longId = "x".repeat(EventValidator.MAX_ID_LENGTH + 1);
+  void overlongIdsAreOversized() {
+    String longId = "x".repeat(InputRules.defaults().maxIdLength() + 1);
     DeadLetter dl =
         deadLetter(deserializer.decode(record(events.encode(event(longId, "u", "i", NOW))), NOW));
-    assertEquals("eventId has 257 characters (at most 256)", dl.getDetail());
+    assertEquals(DeadLetterReason.OVERSIZED_FIELD, dl.getReason());
+    assertEquals("eventId has 257 characters (at most 256, setting max-id-length)", dl.getDetail());
   }
 
   private static DeadLetter deadLetter(DecodedRecord r) {
@@ -120,8 +168,15 @@ class InteractionDeserializerTest {
     return r.deadLetter;
   }
 
-  private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
-    return new ConsumerRecord<>("topic", 3, 42L, "key".getBytes(StandardCharsets.UTF_8), value);
+  /** A record keyed as producers key them: by the event's user id (tests use "u" or "u1"). */
+  private ConsumerRecord<byte[], byte[]> record(byte[] value) {
+    String key = "u1";
+    try {
+      key = events.decode(value).getUserId();
+    } catch (Exception e) {
+      // not an event: any key
+    }
+    return new ConsumerRecord<>("topic", 3, 42L, key.getBytes(StandardCharsets.UTF_8), value);
   }
 
   static InteractionEvent event(String id, String user, String item, long time) {

@@ -18,7 +18,7 @@ class ChunkEncoderOperatorTest {
   private static TwoInputStreamOperatorTestHarness<CompletedChunk, ClusterMemory, EncodedChunk>
       harness(int batchSize, long maxWait) throws Exception {
     return new TwoInputStreamOperatorTestHarness<>(
-        new ChunkEncoderOperator(ArithmeticModel.factory(), batchSize, maxWait));
+        new ChunkEncoderOperator(ArithmeticModel.factory(), "run-1", batchSize, maxWait));
   }
 
   @Test
@@ -131,6 +131,7 @@ class ChunkEncoderOperatorTest {
         .setSize(size)
         .setUpdateTime(Instant.ofEpochMilli(0))
         .setVersion(version)
+        .setRunId("run-1")
         .build();
   }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ClusterTableTest {
-  private final ClusterTable table = new ClusterTable(new ArithmeticModel());
+  private final ClusterTable table = new ClusterTable(new ArithmeticModel(), "run-2");
 
   @Test
   void newerUpdatesOfThisModelReplaceTheNodeAndOlderOnesAreIgnored() {
@@ -30,6 +30,28 @@ class ClusterTableTest {
     assertArrayEquals(ArithmeticModel.CENTROIDS[0], table.centroid(0), 0f);
   }
 
+  @Test
+  void recordsOfOtherRunsAreIgnoredButRestoredEntriesOfAnEarlierRunAreTheStart() {
+    // restored broadcast state: what the run restored from had seen (an earlier run's record)
+    ClusterMemory seenBefore =
+        ClusterMemory.newBuilder(update(1, "arith-1", 5, new float[] {0.5f, 0.5f}))
+            .setRunId("run-1")
+            .build();
+    table.restore(seenBefore);
+    assertArrayEquals(new float[] {0.5f, 0.5f}, table.centroid(1), 0f);
+    // a record the abandoned run committed later never shadows the restored run
+    ClusterMemory abandoned =
+        ClusterMemory.newBuilder(update(1, "arith-1", 9, new float[] {7, 7}))
+            .setRunId("run-1")
+            .build();
+    assertFalse(table.apply(abandoned));
+    assertEquals(1, table.otherRunUpdates());
+    // this run's republication supersedes the restored entry even at the same version
+    assertTrue(table.apply(update(1, "arith-1", 5, new float[] {0.25f, 0.75f})));
+    assertArrayEquals(new float[] {0.25f, 0.75f}, table.centroid(1), 0f);
+    assertFalse(table.apply(update(1, "arith-1", 5, new float[] {9, 9})));
+  }
+
   private static ClusterMemory update(int id, String model, long version, float[] centroid) {
     return ClusterMemory.newBuilder()
         .setClusterId(id)
@@ -39,6 +61,7 @@ class ClusterTableTest {
         .setSize(4)
         .setUpdateTime(Instant.ofEpochMilli(0))
         .setVersion(version)
+        .setRunId("run-2")
         .build();
   }
 }

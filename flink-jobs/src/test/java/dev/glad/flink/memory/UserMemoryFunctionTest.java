@@ -20,7 +20,7 @@ class UserMemoryFunctionTest {
       harness(boolean clusterUpdates) throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new UserMemoryFunction(ArithmeticModel.factory(), clusterUpdates),
+            new UserMemoryFunction(ArithmeticModel.factory(), "run-1", clusterUpdates),
             (EncodedChunk c) -> c.userId,
             Types.STRING,
             UserMemoryFunction.CLUSTER_UPDATES);
@@ -38,7 +38,7 @@ class UserMemoryFunctionTest {
       assertEquals(3, out.size());
       UserMemory last = out.get(2);
       assertEquals(3L, last.getChunkCount());
-      assertEquals(2L, last.getSequenceNumber());
+      assertEquals(3L, last.getSequenceNumber());
       assertEquals(List.of(new ClusterEdge(0, 2), new ClusterEdge(1, 1)), last.getClusters());
       // running mean of the three chunk embeddings
       assertArrayEquals(new float[] {2f / 3, 1f / 3}, Vectors.toArray(last.getHU0()), 1e-6f);
@@ -47,7 +47,7 @@ class UserMemoryFunctionTest {
       assertArrayEquals(
           new float[] {2f / 3 + 2, 1f / 3 + 2}, Vectors.toArray(last.getLongTerm()), 1e-6f);
       assertEquals("arith-1", last.getModelVersion());
-      assertEquals(0L, out.get(0).getSequenceNumber());
+      assertEquals(1L, out.get(0).getSequenceNumber());
     }
   }
 

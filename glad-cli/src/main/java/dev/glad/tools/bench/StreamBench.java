@@ -20,6 +20,7 @@ import dev.glad.flink.job.GladJobSettings;
 import dev.glad.flink.job.KafkaIo;
 import dev.glad.schemas.InteractionEvent;
 import dev.glad.schemas.kafka.GladTopics;
+import dev.glad.schemas.kafka.KafkaClientConfig;
 import dev.glad.tools.generator.SyntheticInteractions;
 import dev.glad.tools.kafka.EmbeddedKafkaBroker;
 import dev.glad.tools.kafka.PacedProducer;
@@ -122,7 +123,7 @@ public final class StreamBench {
         new SyntheticInteractions(
             SyntheticInteractions.Settings.defaults(options.seed(), 0).withUsers(options.users()));
     long now = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
-    try (PacedProducer producer = new PacedProducer(bootstrap, Integer.MAX_VALUE)) {
+    try (PacedProducer producer = PacedProducer.bulk(bootstrap, KafkaClientConfig.none())) {
       for (int i = 0; i < options.events(); i++) {
         InteractionEvent e =
             InteractionEvent.newBuilder(generator.next())

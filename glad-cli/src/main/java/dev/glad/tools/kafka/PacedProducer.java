@@ -1,5 +1,6 @@
 package dev.glad.tools.kafka;
 
+import dev.glad.schemas.kafka.KafkaClientConfig;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -8,9 +9,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * A byte-array producer for the project's own event sources (demo, dataset replay) that sends at a
- * target rate: idempotent with acks=all, so a retried send never duplicates an event the
- * exactly-once checks count.
+ * A byte-array producer for the project's own event sources (demo, dataset replay, bench pre-fill)
+ * that sends at a target rate: idempotent with acks=all, so a retried send never duplicates an
+ * event the exactly-once checks count. For bulk pre-fills of fresh topics ({@link #bulk}) it keeps
+ * one request in flight per broker: a retried first batch can then never be overtaken by the next
+ * (KAFKA-15591, see {@link TopicAdmin}).
  */
 public final class PacedProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
@@ -23,11 +26,28 @@ public final class PacedProducer implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicReference<>();
 
   public PacedProducer(String bootstrapServers, int ratePerSecond) {
+    this(bootstrapServers, KafkaClientConfig.none(), ratePerSecond, false);
+  }
+
+  /** A producer for bulk pre-fills: as fast as it goes, one request in flight. */
+  public static PacedProducer bulk(String bootstrapServers, KafkaClientConfig client) {
+    return new PacedProducer(bootstrapServers, client, Integer.MAX_VALUE, true);
+  }
+
+  /**
+   * @param client the Kafka client properties (security) of the deployment
+   * @param oneInFlight at most one request in flight (bulk pre-fills of fresh topics)
+   */
+  public PacedProducer(
+      String bootstrapServers, KafkaClientConfig client, int ratePerSecond, boolean oneInFlight) {
     if (ratePerSecond < 1) {
       throw new IllegalArgumentException("rate must be >= 1, got " + ratePerSecond);
     }
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties p = client.properties(bootstrapServers);
+    if (oneInFlight) {
+      p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+      p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    }
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");

@@ -5,6 +5,7 @@ import dev.glad.model.data.InteractionFormat;
 import dev.glad.model.data.UserSequences;
 import dev.glad.schemas.InteractionEvent;
 import dev.glad.schemas.kafka.GladTopics;
+import dev.glad.schemas.kafka.KafkaClientConfig;
 import dev.glad.schemas.kafka.Topic;
 import dev.glad.tools.kafka.PacedProducer;
 import java.io.PrintStream;
@@ -25,6 +26,7 @@ public final class ReplayProducer {
       Path data,
       InteractionFormat format,
       String bootstrapServers,
+      KafkaClientConfig client,
       String topicPrefix,
       int ratePerSecond,
       long limit,
@@ -61,7 +63,8 @@ public final class ReplayProducer {
     long[] lastPrint = {System.nanoTime()};
     double seconds;
     try (PacedProducer producer =
-        new PacedProducer(options.bootstrapServers(), options.ratePerSecond())) {
+        new PacedProducer(
+            options.bootstrapServers(), options.client(), options.ratePerSecond(), false)) {
       DatasetReplay.replay(
           data,
           start,

@@ -99,7 +99,9 @@ public final class AvroWireFormat<T extends SpecificRecord> {
   /**
    * Decodes one record, or says precisely why it cannot.
    *
-   * @throws DecodingException with {@link DeadLetterReason#UNDECODABLE} for bytes that are not a
+   * @throws DecodingException with {@link DeadLetterReason#TOMBSTONE} for a null value, {@link
+   *     DeadLetterReason#EMPTY_VALUE} for zero bytes, {@link DeadLetterReason#TRUNCATED} for a
+   *     record cut short, {@link DeadLetterReason#UNDECODABLE} for bytes that are not a
    *     single-object encoded Avro record or whose body is corrupt, and {@link
    *     DeadLetterReason#FOREIGN_SCHEMA} for a well-formed record whose schema is not a known
    *     version of this type
@@ -107,9 +109,25 @@ public final class AvroWireFormat<T extends SpecificRecord> {
   public T decode(byte[] bytes) throws DecodingException {
     if (bytes == null) {
       throw new DecodingException(
-          DeadLetterReason.UNDECODABLE, "null value where a " + schema.getName() + " was expected");
+          DeadLetterReason.TOMBSTONE,
+          "a tombstone (null value) where a " + schema.getName() + " was expected");
     }
-    if (bytes.length < HEADER_LENGTH || bytes[0] != MARKER[0] || bytes[1] != MARKER[1]) {
+    if (bytes.length == 0) {
+      throw new DecodingException(
+          DeadLetterReason.EMPTY_VALUE,
+          "an empty value where a " + schema.getName() + " was expected");
+    }
+    boolean marker = bytes.length >= 2 && bytes[0] == MARKER[0] && bytes[1] == MARKER[1];
+    if (marker && bytes.length < HEADER_LENGTH) {
+      throw new DecodingException(
+          DeadLetterReason.TRUNCATED,
+          "the single-object header ends after "
+              + bytes.length
+              + " of "
+              + HEADER_LENGTH
+              + " bytes (C3 01 + 8-byte fingerprint)");
+    }
+    if (!marker) {
       throw new DecodingException(
           DeadLetterReason.UNDECODABLE,
           "not an Avro single-object record (expected header C3 01 + 8-byte fingerprint), got "
@@ -134,8 +152,18 @@ public final class AvroWireFormat<T extends SpecificRecord> {
       throw new DecodingException(
           DeadLetterReason.UNDECODABLE, "bad single-object header: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      // Avro reports truncated or garbled bodies as EOFException, AvroRuntimeException,
-      // ArrayIndexOutOfBounds or NegativeArraySize depending on where the damage is.
+      if (endsEarly(e)) {
+        // the body ends before the record does: a record cut short on its way
+        throw new DecodingException(
+            DeadLetterReason.TRUNCATED,
+            schema.getName()
+                + " body ends early ("
+                + (bytes.length - HEADER_LENGTH)
+                + " body bytes)",
+            e);
+      }
+      // Avro reports garbled bodies as AvroRuntimeException, ArrayIndexOutOfBounds or
+      // NegativeArraySize depending on where the damage is.
       throw new DecodingException(
           DeadLetterReason.UNDECODABLE,
           "corrupt "
@@ -146,6 +174,16 @@ public final class AvroWireFormat<T extends SpecificRecord> {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** Whether decoding failed because the bytes ran out (Avro wraps the EOFException). */
+  private static boolean endsEarly(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.EOFException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The fingerprint bytes (big-endian hex, as on the wire) of a schema. */

@@ -139,6 +139,13 @@ public final class KafkaClientConfig implements Serializable {
     return properties;
   }
 
+  /** A client configuration: these properties and the bootstrap servers. */
+  public Properties properties(String bootstrapServers) {
+    Properties p = addTo(new Properties());
+    p.put("bootstrap.servers", bootstrapServers);
+    return p;
+  }
+
   /** Adds the properties to {@code target} (they win over what is there) and returns it. */
   public Properties addTo(Properties target) {
     target.putAll(properties);

@@ -56,14 +56,17 @@ class AvroWireFormatTest {
   }
 
   @Test
-  void nullAndTooShortValuesAreUndecodable() {
+  void tombstonesEmptyAndTruncatedValuesSayWhatTheyAre() {
+    DecodingException e = assertThrows(DecodingException.class, () -> events.decode(null));
+    assertEquals(DeadLetterReason.TOMBSTONE, e.reason());
+    assertEquals("a tombstone (null value) where a InteractionEvent was expected", e.getMessage());
+    e = assertThrows(DecodingException.class, () -> events.decode(new byte[0]));
+    assertEquals(DeadLetterReason.EMPTY_VALUE, e.reason());
+    e = assertThrows(DecodingException.class, () -> events.decode(new byte[] {(byte) 0xC3, 1, 5}));
+    assertEquals(DeadLetterReason.TRUNCATED, e.reason());
     assertEquals(
-        DeadLetterReason.UNDECODABLE,
-        assertThrows(DecodingException.class, () -> events.decode(null)).reason());
-    assertEquals(
-        DeadLetterReason.UNDECODABLE,
-        assertThrows(DecodingException.class, () -> events.decode(new byte[] {(byte) 0xC3, 1}))
-            .reason());
+        "the single-object header ends after 3 of 10 bytes (C3 01 + 8-byte fingerprint)",
+        e.getMessage());
   }
 
   @Test
@@ -89,14 +92,14 @@ class AvroWireFormatTest {
   }
 
   @Test
-  void aTruncatedBodyIsUndecodable() {
+  void aTruncatedBodyIsTruncated() {
     byte[] bytes = events.encode(TestRecords.click("event-1", "user-1", "item-1", 5L));
     byte[] truncated = Arrays.copyOf(bytes, bytes.length - 6);
 
     DecodingException e = assertThrows(DecodingException.class, () -> events.decode(truncated));
 
-    assertEquals(DeadLetterReason.UNDECODABLE, e.reason());
-    assertTrue(e.getMessage().startsWith("corrupt InteractionEvent body: "), e.getMessage());
+    assertEquals(DeadLetterReason.TRUNCATED, e.reason());
+    assertTrue(e.getMessage().startsWith("InteractionEvent body ends early ("), e.getMessage());
   }
 
   @Test
