@@ -76,11 +76,17 @@ public final class AdamW implements AutoCloseable {
     return norm;
   }
 
-  /** Σ of the squared gradients of {@code parameters}. */
+  /**
+   * Σ of the squared gradients of {@code parameters}, summed in Java doubles: a float32 sum of
+   * squares overflows for gradients above ~1e19, and a training run once saw an infinite float32
+   * norm over gradients that were all finite.
+   */
   public static double squaredGradientNorm(Map<String, Parameter> parameters) {
     double squared = 0;
     for (Parameter p : parameters.values()) {
-      squared += p.getArray().getGradient().square().sum().getFloat();
+      for (float g : p.getArray().getGradient().toFloatArray()) {
+        squared += (double) g * g;
+      }
     }
     return squared;
   }

@@ -28,6 +28,9 @@ final class GradientReport {
       add(lines, "tokenEmbedding rows", rowsOrNull.table().getGradient().toFloatArray());
       add(lines, "outputBias rows", rowsOrNull.bias().getGradient().toFloatArray());
     }
+    if (lines.isEmpty()) {
+      lines.add("every gradient value is finite");
+    }
     return lines;
   }
 
