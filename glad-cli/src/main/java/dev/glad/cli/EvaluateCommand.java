@@ -97,8 +97,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--leak-target",
       description = {
-        "GLAD, ANALYSIS ONLY: the memory also holds a node made from the last c-1 input items and",
-        "the target (sampled protocols): can the memory path carry information at all?"
+        "GLAD, ANALYSIS ONLY: the memory also holds a node whose centroid is the target's item",
+        "embedding (sampled protocols): can the memory path carry information at all?"
       })
   boolean leakTarget;
 

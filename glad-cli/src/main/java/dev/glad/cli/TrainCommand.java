@@ -280,8 +280,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
         names = "--leak-target",
         description = {
-          "ANALYSIS ONLY: each example's memory also holds a node made from the c items ending",
-          "with its target; the artifact is marked so the stream refuses it"
+          "ANALYSIS ONLY: each example's memory also holds a node whose centroid is the target's",
+          "own item embedding; the artifact is marked so the stream refuses it"
         })
     boolean leakTarget;
 

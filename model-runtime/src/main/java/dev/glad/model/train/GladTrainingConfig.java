@@ -13,9 +13,9 @@ package dev.glad.model.train;
  * @param maxExamplesPerEpoch train each epoch on a fresh random subset of this many examples (0 =
  *     all)
  * @param negativeSampling how the negatives are drawn (uniform: the paper)
- * @param leakTarget analysis only: each example's memory also holds a node made from the c items
- *     ending with its target, to test whether the memory path can carry information at all. The
- *     artifact is marked analysis-only and {@code GladModel.load} (the stream) refuses it
+ * @param leakTarget analysis only: each example's memory also holds a node whose centroid is the
+ *     target's own item embedding, to test whether the memory path can carry information at all.
+ *     The artifact is marked analysis-only and {@code GladModel.load} (the stream) refuses it
  */
 public record GladTrainingConfig(
     TrainingLoop loop,
