@@ -122,7 +122,9 @@ def main():
         print(rule)
         summary[data] = {}
         for row in sorted(rows, key=order):
-            line = f"| {row} | {len(set(seeds[data][row]))} |"
+            # the phase-1 encoder is one model: its ± is the evaluator's SE over users
+            count = "— (one encoder; ± over users)" if row == bert else len(set(seeds[data][row]))
+            line = f"| {row} | {count} |"
             summary[data][row] = {"seeds": sorted(set(seeds[data][row]))}
             for protocol in PROTOCOLS:
                 for metric in ALL_METRICS:
@@ -190,6 +192,36 @@ def differences(data, rows, summary):
         print("|---|" + "---|" * (len(PROTOCOLS) * len(ALL_METRICS)))
         for line in lines:
             print(line)
+        target(data, summary)
+
+
+def target(data, summary):
+    """Issue 13's phase-2 target per comparison and protocol: the memory model beats its control
+    on HR@10 for the top-15 % histories by at least 2 standard errors of the difference, and is
+    not worse overall (read here as: the overall difference is not below -2 standard errors)."""
+    print()
+    print("| comparison | negatives | overall ΔHR@10 ± SE | top-15% ΔHR@10 ± SE | target |")
+    print("|---|---|---|---|---|")
+    for name, by_protocol in summary[data].items():
+        if " - " not in name:
+            continue
+        for protocol in PROTOCOLS:
+            overall = by_protocol.get(protocol, {}).get("HR@10")
+            top = by_protocol.get(protocol, {}).get(SEGMENT_METRIC)
+            if not overall or not top:
+                continue
+            met = (
+                top["differenceOverSE"] is not None
+                and overall["differenceOverSE"] is not None
+                and top["differenceOverSE"] >= 2
+                and overall["differenceOverSE"] > -2
+            )
+            by_protocol[protocol]["targetMet"] = met
+            print(
+                f"| {name.replace(' - ', ' − ')} | {protocol} "
+                f"| {overall['difference']:+.4f} ± {overall['se']:.4f} "
+                f"| {top['difference']:+.4f} ± {top['se']:.4f} | {'met' if met else 'not met'} |"
+            )
 
 
 def order(row):
