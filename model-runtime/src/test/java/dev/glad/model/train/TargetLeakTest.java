@@ -67,8 +67,6 @@ class TargetLeakTest {
       double leaked = evaluator.evaluate(scorer, NegativeProtocol.UNIFORM, d -> {}).get("HR@1");
       scorer.leakTarget(false);
       double honest = evaluator.evaluate(scorer, NegativeProtocol.UNIFORM, d -> {}).get("HR@1");
-      System.err.println(
-          "LEAKDBG leaked " + leaked + " honest " + honest + " loss " + result.curve());
       // chance is 1/101
       assertTrue(leaked > 0.25, "HR@1 with the leak " + leaked);
       assertTrue(leaked > honest + 0.15, "with the leak " + leaked + ", without " + honest);
