@@ -11,7 +11,7 @@
 #     phase2   GLAD phase 2, G+C+A and the no-memory control S, for every data set in PHASE2_DATA
 #              x seed, each evaluated on all users with history-length segments
 #     analyses the hypotheses on ML-100K: (e) the analysis-only target leak, (a) popularity-sampled
-#              training negatives, (d) c = 49; same seeds ((b) and (c) were not run)
+#              training negatives, (c) uncapped epochs, (d) c = 49; same seeds ((b) was not run)
 #     summary  mean +- standard error over seeds -> docs/results/phase2-summary.{md,json}
 #
 # Environment: RUNS (default: runs/issue13 under the repository, git-ignored), DATA (default:
@@ -124,6 +124,7 @@ step_phase2() {
 # the hypotheses, on ML-100K (RESULTS §7.3)
 step_analyses() {
   local c49="--chunk 49 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 0"
+  local long="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 0 --patience 2 --eval-users 0"
   for seed in $SEEDS; do
     # (e) the leak is analysis-only: training and evaluation both need the switch, and full
     # ranking cannot place the target in the memory (the evaluator refuses it)
@@ -139,6 +140,12 @@ step_analyses() {
     for variant in S GCA; do
       # (d) z_U over Bert4Rec's whole window (c = 49), the memory holding only older chunks
       TRAIN="$c49" phase2_one ml100k "$variant" "$seed" c49
+    done
+  done
+  for seed in $SEEDS; do
+    for variant in S GCA; do
+      # (c) longer phase 2: every example of every epoch (uncapped), 4 epochs
+      TRAIN="$long" phase2_one ml100k "$variant" "$seed" long
     done
   done
 }
