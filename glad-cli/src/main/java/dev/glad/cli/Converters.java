@@ -60,6 +60,12 @@ final class Converters {
     }
   }
 
+  static final class TrainingNegatives extends Parsing<dev.glad.model.train.TrainingNegatives> {
+    TrainingNegatives() {
+      super(dev.glad.model.train.TrainingNegatives::parse);
+    }
+  }
+
   static final class Variant extends Parsing<GladVariant> {
     Variant() {
       super(GladVariant::parse);

@@ -94,6 +94,14 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "GLAD: histogram of the gate values (Fig. 3a)")
   Path gatePng;
 
+  @Option(
+      names = "--leak-target",
+      description = {
+        "GLAD, ANALYSIS ONLY: the memory also holds a node whose centroid is the target's item",
+        "embedding (sampled protocols): can the memory path carry information at all?"
+      })
+  boolean leakTarget;
+
   @Override
   public Integer call() {
     Evaluation.run(
@@ -113,7 +121,8 @@ final class EvaluateCommand implements Callable<Integer> {
             segments,
             footprint,
             gatePng,
-            json),
+            json,
+            leakTarget),
         Streams.out(spec));
     return 0;
   }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       ServeBenchCommand.class,
       TrainCommand.class,
       EvaluateCommand.class,
+      GenerateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Glad implements Runnable {

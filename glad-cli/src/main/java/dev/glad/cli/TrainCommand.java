@@ -164,6 +164,14 @@ final class TrainCommand implements Callable<Integer> {
     boolean noLastItem;
 
     @Option(
+        names = "--with-validation-item",
+        description = {
+          "train on every item but the test target, as BERT4Rec's published numbers did;",
+          "needs --eval-users -1: take the epoch count from a run with validation"
+        })
+    boolean withValidationItem;
+
+    @Option(
         names = "--softmax",
         paramLabel = "full|sampled|mixed",
         converter = Converters.Softmax.class,
@@ -201,7 +209,8 @@ final class TrainCommand implements Callable<Integer> {
             {sampledNegatives, "--negatives-per-batch"},
             {checkpointDir, "--checkpoint-dir"},
             {checkpointMinutes, "--checkpoint-minutes"},
-            {noLastItem ? true : null, "--no-last-item"}
+            {noLastItem ? true : null, "--no-last-item"},
+            {withValidationItem ? true : null, "--with-validation-item"}
           });
     }
   }
@@ -251,6 +260,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--aux-weight", paramLabel = "X", description = Help.AUX_WEIGHT)
     Float auxiliaryWeight;
 
+    @Option(names = "--long-term-weight", paramLabel = "X", description = Help.LONG_TERM_WEIGHT)
+    Float longTermWeight;
+
     @Option(
         names = "--no-item-bias",
         description = "score h.h_T without the encoder's output bias (paper eq. 4)")
@@ -265,6 +277,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-examples", paramLabel = "N", description = Help.MAX_EXAMPLES)
     Integer maxExamples;
 
+    @Option(
+        names = "--leak-target",
+        description = {
+          "ANALYSIS ONLY: each example's memory also holds a node whose centroid is the target's",
+          "own item embedding; the artifact is marked so the stream refuses it"
+        })
+    boolean leakTarget;
+
+    @Option(
+        names = "--train-negatives",
+        paramLabel = "uniform|popularity",
+        converter = Converters.TrainingNegatives.class,
+        description = Help.TRAIN_NEGATIVES)
+    dev.glad.model.train.TrainingNegatives trainNegatives;
+
     List<String> given() {
       return TrainCommand.given(
           new Object[][] {
@@ -277,10 +304,13 @@ final class TrainCommand implements Callable<Integer> {
             {decay, "--decay"},
             {kmeansIterations, "--kmeans-iterations"},
             {auxiliaryWeight, "--aux-weight"},
+            {longTermWeight, "--long-term-weight"},
             {noItemBias ? true : null, "--no-item-bias"},
             {encoderLearningRateScale, "--encoder-lr-scale"},
             {negatives, "--negatives"},
-            {maxExamples, "--max-examples"}
+            {maxExamples, "--max-examples"},
+            {trainNegatives, "--train-negatives"},
+            {leakTarget ? true : null, "--leak-target"}
           });
     }
   }
@@ -337,6 +367,7 @@ final class TrainCommand implements Callable<Integer> {
     set(encoder.warmup, training::optWarmupFraction);
     set(encoder.maskProbability, training::optMaskProbability);
     training.optLastItemSamples(!encoder.noLastItem);
+    training.optWithValidationItem(encoder.withValidationItem);
     set(encoder.softmax, training::optSoftmax);
     set(encoder.sampledNegatives, training::optSampledNegatives);
     set(
@@ -370,12 +401,15 @@ final class TrainCommand implements Callable<Integer> {
     set(memory.decay, options::optDecay);
     set(memory.kmeansIterations, options::optKmeansIterations);
     set(memory.auxiliaryWeight, options::optAuxiliaryLossWeight);
+    set(memory.longTermWeight, options::optLongTermLossWeight);
     options.optItemBias(!memory.noItemBias);
     GladTrainingConfig.Builder training = GladTrainingConfig.builder();
     loop.applyTo(training);
     set(memory.encoderLearningRateScale, training::optEncoderLearningRateScale);
     set(memory.negatives, training::optNegatives);
     set(memory.maxExamples, training::optMaxExamplesPerEpoch);
+    set(memory.trainNegatives, training::optNegativeSampling);
+    training.optLeakTarget(memory.leakTarget);
     GladTraining.run(
         new GladTraining.Request(
             variant,
@@ -494,12 +528,21 @@ final class TrainCommand implements Callable<Integer> {
         "GCA: weight of the target-free layer-2 loss ("
             + GladOptions.DEFAULT_AUXILIARY_LOSS_WEIGHT
             + ")";
+    static final String LONG_TERM_WEIGHT =
+        "weight of the loss that scores items with h_U^L alone, so the published vector stands"
+            + " on its own ("
+            + GladOptions.DEFAULT_LONG_TERM_LOSS_WEIGHT
+            + ")";
     static final String ENCODER_LR_SCALE =
         "encoder rate relative to --lr, 0 = frozen ("
             + GladTrainingConfig.DEFAULT_ENCODER_LEARNING_RATE_SCALE
             + ")";
     static final String NEGATIVES =
         "sampled negatives per example (" + GladTrainingConfig.DEFAULT_NEGATIVES + ")";
+    static final String TRAIN_NEGATIVES =
+        "how the negatives are drawn: uniform (the paper) or by training-item popularity ("
+            + GladTrainingConfig.DEFAULT_NEGATIVE_SAMPLING
+            + ")";
     static final String MAX_EXAMPLES =
         "fresh random subset of N examples per epoch, 0 = all ("
             + GladTrainingConfig.DEFAULT_MAX_EXAMPLES_PER_EPOCH

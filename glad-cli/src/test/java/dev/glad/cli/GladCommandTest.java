@@ -50,9 +50,11 @@ class GladCommandTest {
         "replay",
         "dead-letters",
         "bench",
+        "state-bench",
         "serve-bench",
         "train",
-        "evaluate"
+        "evaluate",
+        "generate"
       })
   void everyCommandPrintsItsUsageWithHelpAndSucceeds(String command) {
     assertEquals(0, run(command, "--help"), err());
@@ -73,9 +75,11 @@ class GladCommandTest {
           "replay",
           "dead-letters",
           "bench",
+          "state-bench",
           "serve-bench",
           "train",
-          "evaluate"
+          "evaluate",
+          "generate"
         }) {
       assertTrue(out().contains("  " + c + " "), c + " missing in\n" + out());
     }

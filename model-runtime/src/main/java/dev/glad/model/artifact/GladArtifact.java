@@ -42,6 +42,12 @@ public final class GladArtifact {
   /** The parameter group of the cluster memory state. */
   public static final String MEMORY_GROUP = "memory";
 
+  /**
+   * Key in config.json's options of an artifact that must never serve (its reason as the value):
+   * {@link GladModel#load} refuses it, {@link GladModel#loadForAnalysis} does not.
+   */
+  public static final String ANALYSIS_ONLY = "analysisOnly";
+
   static final String CENTROIDS = "centroids";
   static final String SIZES = "clusterSizes";
   static final String USER_SUMS = "clusterUserSums";
@@ -62,6 +68,22 @@ public final class GladArtifact {
       HeadWeights head,
       ClusterNodes clusters,
       JsonObject training) {
+    return write(directory, config, vocabulary, encoderParameters, head, clusters, training, null);
+  }
+
+  /**
+   * {@link #write(Path, GladConfig, ItemVocabulary, NDList, HeadWeights, ClusterNodes,
+   * JsonObject)}, marking the artifact analysis-only with {@code analysisOnlyReason} unless null.
+   */
+  public static ModelArtifact write(
+      Path directory,
+      GladConfig config,
+      ItemVocabulary vocabulary,
+      NDList encoderParameters,
+      HeadWeights head,
+      ClusterNodes clusters,
+      JsonObject training,
+      String analysisOnlyReason) {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       Map<String, NDList> groups = new LinkedHashMap<>();
       groups.put(ModelArtifact.ENCODER_GROUP, encoderParameters);
@@ -71,9 +93,20 @@ public final class GladArtifact {
       }
       JsonObject options = new JsonObject();
       options.add("glad", toJson(config));
+      if (analysisOnlyReason != null) {
+        options.addProperty(ANALYSIS_ONLY, analysisOnlyReason);
+      }
       return ModelArtifact.write(
           directory, config.encoder(), vocabulary, groups, options, training);
     }
+  }
+
+  /** Why the artifact must not serve, or null for an artifact that may. */
+  public static String analysisOnlyReason(ModelArtifact artifact) {
+    JsonObject options = artifact.config().getAsJsonObject("options");
+    return options != null && options.has(ANALYSIS_ONLY)
+        ? options.get(ANALYSIS_ONLY).getAsString()
+        : null;
   }
 
   /** Whether the artifact was written by {@link #write} (has options.glad). */
@@ -108,6 +141,8 @@ public final class GladArtifact {
                   glad.has("attentiveLayer")
                       ? GladOptions.AttentiveLayer.parse(glad.get("attentiveLayer").getAsString())
                       : GladOptions.AttentiveLayer.READ)
+              .optLongTermLossWeight(
+                  glad.has("longTermLossWeight") ? glad.get("longTermLossWeight").getAsFloat() : 0f)
               .build();
       return new GladConfig(
           artifact.encoderConfig(),
@@ -132,6 +167,7 @@ public final class GladArtifact {
     glad.addProperty("kmeansIterations", o.kmeansIterations());
     glad.addProperty("decay", o.decay());
     glad.addProperty("auxiliaryLossWeight", o.auxiliaryLossWeight());
+    glad.addProperty("longTermLossWeight", o.longTermLossWeight());
     glad.addProperty("itemBias", o.itemBias());
     glad.addProperty("attentiveLayer", o.attentiveLayer().name().toLowerCase(Locale.ROOT));
     return glad;

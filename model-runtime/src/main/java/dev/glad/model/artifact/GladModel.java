@@ -44,10 +44,31 @@ public final class GladModel implements AutoCloseable {
    * Loads and verifies an artifact (checksums, then every shape against e, c and K).
    *
    * @param device {@code auto|cpu|gpu|gpu:N} (see {@link dev.glad.model.encoder.DeviceChoice})
-   * @throws ArtifactException for a corrupt or mismatched artifact, or one without GLAD memory
+   * @throws ArtifactException for a corrupt or mismatched artifact, one without GLAD memory, or one
+   *     marked analysis-only (trained with the target leak)
    */
   public static GladModel load(Path artifactDir, String device) {
+    return load(artifactDir, device, false);
+  }
+
+  /**
+   * {@link #load} that also accepts artifacts marked analysis-only (the evaluator's; never the
+   * stream's or a ranking service's).
+   */
+  public static GladModel loadForAnalysis(Path artifactDir, String device) {
+    return load(artifactDir, device, true);
+  }
+
+  private static GladModel load(Path artifactDir, String device, boolean analysis) {
     ModelArtifact artifact = ModelArtifact.load(artifactDir);
+    String analysisOnly = GladArtifact.analysisOnlyReason(artifact);
+    if (analysisOnly != null && !analysis) {
+      throw new ArtifactException(
+          artifact.directory()
+              + ": marked analysis-only ("
+              + analysisOnly
+              + "); it must not serve");
+    }
     GladConfig config = GladArtifact.readConfig(artifact);
     if (!config.variant().hasMemory()) {
       throw new ArtifactException(

@@ -178,7 +178,7 @@ public final class ModelArtifact {
         try (OutputStream out = Files.newOutputStream(tmp.resolve(file))) {
           group.getValue().encode(out, NDList.Encoding.NPZ);
         }
-        Sha256.update(version, tmp.resolve(file));
+        Sha256.update(version, group.getKey(), group.getValue());
         JsonObject groupJson = new JsonObject();
         groupJson.addProperty("file", file);
         JsonObject tensors = new JsonObject();

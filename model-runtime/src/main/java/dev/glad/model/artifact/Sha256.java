@@ -26,6 +26,20 @@ final class Sha256 {
     return HexFormat.of().formatHex(digest.digest());
   }
 
+  /**
+   * Adds the content of named arrays (name, data type, shape, bytes), not the bytes of a file they
+   * were written to: an .npz is a zip whose entries carry their write time, so the same arrays
+   * written twice give different files.
+   */
+  static void update(MessageDigest digest, String group, ai.djl.ndarray.NDList arrays) {
+    digest.update(group.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (ai.djl.ndarray.NDArray array : arrays) {
+      String header = array.getName() + "|" + array.getDataType() + "|" + array.getShape();
+      digest.update(header.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update(array.toByteBuffer());
+    }
+  }
+
   static void update(MessageDigest digest, Path file) throws IOException {
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file)) {

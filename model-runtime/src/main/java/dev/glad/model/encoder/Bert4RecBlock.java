@@ -94,6 +94,18 @@ public final class Bert4RecBlock extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray tokens = inputs.head();
+    return new NDList(forward(ps, tokens, value(ps, tokens, tokenEmbedding), training));
+  }
+
+  /**
+   * The forward pass with the token rows taken from {@code tokenTable} instead of E: training
+   * passes a small table of only the rows its step uses (so the backward pass yields gradients for
+   * those rows only) with {@code tokens} indexing that table; PAD must keep index {@link
+   * SpecialTokens#PAD}, which marks the padding.
+   *
+   * @return the final hidden states (B,T,e)
+   */
+  public NDArray forward(ParameterStore ps, NDArray tokens, NDArray tokenTable, boolean training) {
     long length = tokens.getShape().get(1);
     if (length > config.maxLength()) {
       throw new IllegalArgumentException(
@@ -105,7 +117,7 @@ public final class Bert4RecBlock extends AbstractBlock {
             .arange(config.maxLength() - length, config.maxLength())
             .toType(DataType.INT64, false);
     NDArray x =
-        Embedding.embedding(tokens, value(ps, tokens, tokenEmbedding), SparseFormat.DENSE)
+        Embedding.embedding(tokens, tokenTable, SparseFormat.DENSE)
             .head()
             .add(
                 Embedding.embedding(
@@ -129,7 +141,7 @@ public final class Bert4RecBlock extends AbstractBlock {
     for (TransformerLayerBlock layer : layers) {
       x = layer.forward(ps, new NDList(x, attentionBias), training).head();
     }
-    return new NDList(x);
+    return x;
   }
 
   /**

@@ -9,9 +9,14 @@ import java.util.Map;
  * @param users users evaluated
  * @param skippedUnknownTarget users whose target item is not in the model's vocabulary
  * @param metrics means keyed as {@link RankingMetrics#means()}
+ * @param standardErrors their standard errors over users ({@link RankingMetrics#standardErrors()})
  */
 public record EvaluationResult(
-    NegativeProtocol protocol, long users, long skippedUnknownTarget, Map<String, Double> metrics) {
+    NegativeProtocol protocol,
+    long users,
+    long skippedUnknownTarget,
+    Map<String, Double> metrics,
+    Map<String, Double> standardErrors) {
 
   /** One metric by name, e.g. {@code NDCG@10}. */
   public double get(String name) {

@@ -152,6 +152,7 @@ public final class Evaluator {
       }
       progress.accept(end);
     }
-    return new EvaluationResult(protocol, metrics.users(), skippedUnknownTarget, metrics.means());
+    return new EvaluationResult(
+        protocol, metrics.users(), skippedUnknownTarget, metrics.means(), metrics.standardErrors());
   }
 }

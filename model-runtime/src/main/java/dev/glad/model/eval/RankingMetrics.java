@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * Accumulates ranking metrics from the 0-based rank of each user's target among its candidates:
  * HR@k = [rank < k], NDCG@k = [rank < k] / log2(rank + 2) (one relevant item), MRR = 1 / (rank +
- * 1), MRR@k = [rank < k] / (rank + 1). Reported values are means over users.
+ * 1), MRR@k = [rank < k] / (rank + 1). Reported values are means over users, with their standard
+ * errors (sample standard deviation over users / √users): the uncertainty from which users were
+ * evaluated, for a fixed model.
  */
 public final class RankingMetrics {
   /** The cut-offs reported for HR and NDCG. */
@@ -17,6 +19,7 @@ public final class RankingMetrics {
   private final double[] ndcg = new double[CUTOFFS.length];
   private double reciprocalRank;
   private double reciprocalRankAt10;
+  private final Map<String, double[]> sumAndSquares = new LinkedHashMap<>();
 
   /** Adds one user whose target has 0-based {@code rank}. */
   public void add(int rank) {
@@ -30,6 +33,35 @@ public final class RankingMetrics {
     }
     reciprocalRank += 1.0 / (rank + 1);
     reciprocalRankAt10 += mrrAt(rank, 10);
+    for (int i = 0; i < CUTOFFS.length; i++) {
+      accumulate("HR@" + CUTOFFS[i], hitAt(rank, CUTOFFS[i]));
+    }
+    for (int i = 0; i < CUTOFFS.length; i++) {
+      accumulate("NDCG@" + CUTOFFS[i], ndcgAt(rank, CUTOFFS[i]));
+    }
+    accumulate("MRR", 1.0 / (rank + 1));
+    accumulate("MRR@10", mrrAt(rank, 10));
+  }
+
+  private void accumulate(String metric, double value) {
+    double[] s = sumAndSquares.computeIfAbsent(metric, k -> new double[2]);
+    s[0] += value;
+    s[1] += value * value;
+  }
+
+  /**
+   * Standard error of each of {@link #means()}: the sample standard deviation over users divided by
+   * √users (NaN for fewer than two users).
+   */
+  public Map<String, Double> standardErrors() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (var entry : sumAndSquares.entrySet()) {
+      double n = users;
+      double mean = entry.getValue()[0] / n;
+      double variance = (entry.getValue()[1] - n * mean * mean) / (n - 1);
+      out.put(entry.getKey(), users < 2 ? Double.NaN : Math.sqrt(Math.max(0, variance) / n));
+    }
+    return out;
   }
 
   public long users() {

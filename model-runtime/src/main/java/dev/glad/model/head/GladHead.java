@@ -39,7 +39,15 @@ public final class GladHead {
     this.config = config;
   }
 
-  /** Fresh, seeded parameters on {@code manager} (Glorot-normal matrices, zero biases). */
+  /**
+   * Fresh, seeded parameters on {@code manager}: Glorot-normal matrices, zero biases, the gate bias
+   * at {@link #INITIAL_GATE_BIAS}, and in each GraphSAGE layer ({@code σ(W [self || neighbours] +
+   * b)}) the identity as the self block. So an untrained layer passes its node's own vector through
+   * σ (plus the neighbours' term): h_U^L starts close to h_U^0, the mean of the user's chunk
+   * embeddings, which already points at the user's items. On the demo's data the share of h_U^L's
+   * top items in the user's planted topics was 8 % with Glorot self blocks and 40 % with identity
+   * ones after the same training (h_U^0: 61 %, chance 6 %; docs/RESULTS.md).
+   */
   public static GladHead create(GladConfig config, NDManager manager, long seed) {
     int e = config.hiddenSize();
     SplittableRandom random = new SplittableRandom(seed);
@@ -51,6 +59,14 @@ public final class GladHead {
         double std = Math.sqrt(2.0 / (shape[0] + shape[1]));
         for (int i = 0; i < values.length; i++) {
           values[i] = (float) (random.nextGaussian() * std);
+        }
+        if (shape[1] == 2 * e) {
+          // self block = identity, neighbour block Glorot
+          for (int r = 0; r < e; r++) {
+            for (int col = 0; col < e; col++) {
+              values[r * shape[1] + col] = r == col ? 1f : 0f;
+            }
+          }
         }
       } else if (entry.getKey().equals("gateBias")) {
         java.util.Arrays.fill(values, INITIAL_GATE_BIAS);
@@ -176,6 +192,88 @@ public final class GladHead {
       }
     }
     return coefficients.batchMatMul(clusterHidden);
+  }
+
+  /**
+   * The user vector of eq. 4, {@code h = g ⊙ z + (1-g) ⊙ h_L} with {@code g} from eq. 3, for
+   * long-term vectors that do not depend on the target; {@code z} for users without memory: (B,e).
+   * Scoring an item is then {@code h · h_T (+ b_T)}, so all items score in one matrix product.
+   */
+  public NDArray userVector(NDArray z, NDArray hasMemory, NDArray longTerm) {
+    NDArray g =
+        Activation.sigmoid(
+            Linear.linear(z, get("gateShortTerm"), get("gateBias"))
+                .head()
+                .add(Linear.linear(longTerm, get("gateLongTerm")).head()));
+    NDArray h = g.mul(z).add(g.neg().add(1f).mul(longTerm));
+    return h.mul(hasMemory).add(z.mul(hasMemory.neg().add(1f)));
+  }
+
+  /**
+   * The attentive long-term vector of users with a single memory node: under softmax attention its
+   * coefficient is 1 for every target, so the vector does not depend on the target: (B,e), from
+   * h_U^1 (B,e) and the node's h_CE^1 (B,1,e).
+   */
+  public NDArray singleNodeAttentiveLongTerm(NDArray hU1, NDArray clusterHidden) {
+    NDArray read = clusterHidden.get(":, 0, :");
+    if (config.options().attentiveLayer() == AttentiveLayer.READ) {
+      return read;
+    }
+    int e = config.hiddenSize();
+    NDArray w = get("userLayer2");
+    NDArray self = Linear.linear(hU1, w.get(":, 0:" + e), get("userLayer2Bias")).head();
+    NDArray neighbours = Linear.linear(read, w.get(":, " + e + ":")).head();
+    return config.options().activation().apply(self.add(neighbours));
+  }
+
+  /**
+   * The attentive variant's memory scores (eq. 5, 3, 6, without the item bias) of every row of
+   * {@code table} for users with memory: what {@link #scores} computes with all items as
+   * candidates, without copying the item table per user. The read's linear map is applied to the
+   * B·N node vectors before the attention ({@code W·Σ a_j h_j = Σ a_j W·h_j}) instead of to B·V
+   * reads. Work and memory grow with B·V·e: the caller slices users and items.
+   *
+   * @param z (B,e) short-term vectors
+   * @param hU1 (B,e) h_U^1 (SAGE)
+   * @param clusterHidden (B,N,e) h_CE^1 of each user's nodes (padded slots: weight 0)
+   * @param weights (B,N) edge weights
+   * @param table (V,e) item embeddings h_T
+   * @return (B,V)
+   */
+  public NDArray attentiveMemoryScoresOfAll(
+      NDArray z, NDArray hU1, NDArray clusterHidden, NDArray weights, NDArray table) {
+    NDArray logits = clusterHidden.matMul(table.transpose()); // (B,N,V)
+    NDArray coefficients;
+    if (config.options().attention() == AttentionNormalisation.SOFTMAX) {
+      NDArray present = weights.gt(0f).toType(DataType.FLOAT32, false);
+      NDArray logWeights =
+          weights.maximum(1f).log().mul(present).add(present.neg().add(1f).mul(PAD_LOGIT));
+      coefficients = logits.addi(logWeights.expandDims(2)).softmax(1);
+    } else {
+      coefficients = logits.muli(weights.expandDims(2));
+      if (config.options().aggregation() == Aggregation.MEAN) {
+        coefficients =
+            coefficients.divi(weights.sum(new int[] {1}, true).maximum(1f).expandDims(2));
+      }
+    }
+    NDArray longTerm;
+    if (config.options().attentiveLayer() == AttentiveLayer.SAGE) {
+      int e = config.hiddenSize();
+      NDArray w = get("userLayer2");
+      NDArray mappedNodes = Linear.linear(clusterHidden, w.get(":, " + e + ":")).head();
+      NDArray self = Linear.linear(hU1, w.get(":, 0:" + e), get("userLayer2Bias")).head();
+      NDArray neighbours = coefficients.transpose(0, 2, 1).batchMatMul(mappedNodes); // (B,V,e)
+      longTerm = config.options().activation().apply(neighbours.addi(self.expandDims(1)));
+    } else {
+      longTerm = coefficients.transpose(0, 2, 1).batchMatMul(clusterHidden);
+    }
+    NDArray shortGate = Linear.linear(z, get("gateShortTerm"), get("gateBias")).head();
+    NDArray g =
+        Activation.sigmoid(
+            Linear.linear(longTerm, get("gateLongTerm")).head().addi(shortGate.expandDims(1)));
+    // h = g ⊙ z + (1-g) ⊙ h_L = h_L + g ⊙ (z - h_L)
+    NDArray h = longTerm.add(g.muli(z.expandDims(1).sub(longTerm)));
+    return h.muli(table.expandDims(0)).sum(new int[] {2});
   }
 
   /**

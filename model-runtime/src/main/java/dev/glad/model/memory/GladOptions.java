@@ -20,6 +20,10 @@ import java.util.Locale;
  *     attentive variant, so the vector the stream publishes ({@code h_U^L}) is trained too
  * @param itemBias whether scores add the encoder's output bias of the item ({@code s = h·h_T +
  *     b_T}); the paper's eq. 4 has no bias
+ * @param longTermLossWeight weight of a phase-2 loss term that scores items with the target-free
+ *     h_U^L alone ({@code h_U^L · h_T (+ b_T)}, users with memory): trains the vector the stream
+ *     publishes to stand on its own as the user's long-term interests, for readers that use it
+ *     without z_U and the gate (0 = off; artifacts written before the option have 0)
  * @param attentiveLayer the attentive final layer: eq. 5 as printed ({@code READ}: {@code h_UT = Σ
  *     a_j h_CE_j^1}, the user's own node is dropped) or GraphSAGE with the attentive read as its
  *     aggregator ({@code SAGE}: {@code h_UT = σ(W_U^1 [h_U^1 || Σ a_j h_CE_j^1])}, the same layer
@@ -34,7 +38,8 @@ public record GladOptions(
     float decay,
     float auxiliaryLossWeight,
     boolean itemBias,
-    AttentiveLayer attentiveLayer) {
+    AttentiveLayer attentiveLayer,
+    float longTermLossWeight) {
 
   /** The form of the attentive final layer. */
   public enum AttentiveLayer {
@@ -109,6 +114,10 @@ public record GladOptions(
     if (!(decay >= 0f && decay < 1f)) {
       throw new IllegalArgumentException("decay must be in [0, 1) but was " + decay);
     }
+    if (!(longTermLossWeight >= 0f) || Float.isInfinite(longTermLossWeight)) {
+      throw new IllegalArgumentException(
+          "longTermLossWeight must be a finite number >= 0 but was " + longTermLossWeight);
+    }
     if (!(auxiliaryLossWeight >= 0f) || Float.isInfinite(auxiliaryLossWeight)) {
       throw new IllegalArgumentException(
           "auxiliaryLossWeight must be a finite number >= 0 but was " + auxiliaryLossWeight);
@@ -123,6 +132,7 @@ public record GladOptions(
   public static final int DEFAULT_KMEANS_ITERATIONS = 15;
   public static final float DEFAULT_DECAY = 0f;
   public static final float DEFAULT_AUXILIARY_LOSS_WEIGHT = 0.5f;
+  public static final float DEFAULT_LONG_TERM_LOSS_WEIGHT = 0f;
 
   /** A builder with the validated defaults. */
   public static Builder builder() {
@@ -150,6 +160,7 @@ public record GladOptions(
         .optKmeansIterations(kmeansIterations)
         .optDecay(decay)
         .optAuxiliaryLossWeight(auxiliaryLossWeight)
+        .optLongTermLossWeight(longTermLossWeight)
         .optItemBias(itemBias)
         .optAttentiveLayer(attentiveLayer);
   }
@@ -163,6 +174,7 @@ public record GladOptions(
     private int kmeansIterations = DEFAULT_KMEANS_ITERATIONS;
     private float decay = DEFAULT_DECAY;
     private float auxiliaryLossWeight = DEFAULT_AUXILIARY_LOSS_WEIGHT;
+    private float longTermLossWeight = DEFAULT_LONG_TERM_LOSS_WEIGHT;
     private boolean itemBias = true;
     private AttentiveLayer attentiveLayer = AttentiveLayer.parse(DEFAULT_ATTENTIVE_LAYER);
 
@@ -208,6 +220,11 @@ public record GladOptions(
       return this;
     }
 
+    public Builder optLongTermLossWeight(float v) {
+      longTermLossWeight = v;
+      return this;
+    }
+
     public Builder optItemBias(boolean v) {
       itemBias = v;
       return this;
@@ -224,7 +241,8 @@ public record GladOptions(
           decay,
           auxiliaryLossWeight,
           itemBias,
-          attentiveLayer);
+          attentiveLayer,
+          longTermLossWeight);
     }
   }
 }

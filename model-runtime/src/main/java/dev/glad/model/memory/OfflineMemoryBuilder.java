@@ -62,6 +62,17 @@ public final class OfflineMemoryBuilder {
 
   /** {@link #build} for many users, encoding their chunks in shared batches. */
   public List<UserGraphMemory> buildAll(List<int[]> itemsPerUser) {
+    return buildAll(itemsPerUser, null);
+  }
+
+  /**
+   * {@link #buildAll(List)} where each user's memory also holds one more chunk embedding, {@code
+   * extraNodes.get(u)}, after its own chunks and in a node of its own (like a chunk variant G never
+   * saw). Analysis only: the target leak puts the target's item embedding there.
+   *
+   * @param extraNodesOrNull one embedding per user, or null for none
+   */
+  public List<UserGraphMemory> buildAll(List<int[]> itemsPerUser, List<float[]> extraNodesOrNull) {
     int c = config.chunkSize();
     List<int[]> chunkRows = new ArrayList<>();
     for (int[] items : itemsPerUser) {
@@ -74,8 +85,8 @@ public final class OfflineMemoryBuilder {
             : null;
     List<UserGraphMemory> out = new ArrayList<>(itemsPerUser.size());
     int offset = 0;
-    for (int[] items : itemsPerUser) {
-      int count = items.length / c;
+    for (int u = 0; u < itemsPerUser.size(); u++) {
+      int count = itemsPerUser.get(u).length / c;
       float[][] mine = Arrays.copyOfRange(embeddings, offset, offset + count);
       int[] assigned;
       if (nodes != null) {
@@ -86,8 +97,18 @@ public final class OfflineMemoryBuilder {
           assigned[m] = nodeByChunk.getOrDefault(IntBuffer.wrap(chunkRows.get(offset + m)), -1);
         }
       }
-      out.add(memoryOf(mine, assigned, chunkRows.subList(offset, offset + count)));
+      List<int[]> rows = chunkRows.subList(offset, offset + count);
       offset += count;
+      if (extraNodesOrNull != null) {
+        // the extra node: its own (ephemeral) node, keyed by a chunk no data holds
+        mine = Arrays.copyOf(mine, count + 1);
+        mine[count] = extraNodesOrNull.get(u);
+        assigned = Arrays.copyOf(assigned, count + 1);
+        assigned[count] = -1;
+        rows = new ArrayList<>(rows);
+        rows.add(new int[] {Integer.MIN_VALUE});
+      }
+      out.add(memoryOf(mine, assigned, rows));
     }
     return out;
   }
@@ -140,6 +161,11 @@ public final class OfflineMemoryBuilder {
         longTerm,
         hidden,
         embeddings[embeddings.length - 1]);
+  }
+
+  /** The item embedding h_T of a vocabulary index. */
+  public float[] itemEmbedding(int itemIndex) {
+    return math.itemEmbedding(itemIndex);
   }
 
   /** The complete chunks of {@code items}: consecutive runs of {@code c}, the open tail dropped. */

@@ -68,18 +68,51 @@ public final class AdamW implements AutoCloseable {
 
   /** Scales all gradients so their global L2 norm is at most {@code maxNorm}; returns the norm. */
   public static float clipGradients(Map<String, Parameter> parameters, float maxNorm) {
-    double squared = 0;
-    for (Parameter p : parameters.values()) {
-      squared += p.getArray().getGradient().square().sum().getFloat();
-    }
-    float norm = (float) Math.sqrt(squared);
-    if (maxNorm > 0f && norm > maxNorm) {
-      float scale = maxNorm / (norm + 1e-6f);
-      for (Parameter p : parameters.values()) {
-        p.getArray().getGradient().muli(scale);
-      }
+    float norm = (float) Math.sqrt(squaredGradientNorm(parameters));
+    float scale = clipScale(norm, maxNorm);
+    if (scale != 1f) {
+      scaleGradients(parameters, scale);
     }
     return norm;
+  }
+
+  /**
+   * Σ of the squared gradients of {@code parameters}, summed in Java doubles: a float32 sum of
+   * squares overflows for gradients above ~1e19, and a training run once saw an infinite float32
+   * norm over gradients that were all finite.
+   */
+  public static double squaredGradientNorm(Map<String, Parameter> parameters) {
+    double squared = 0;
+    for (Parameter p : parameters.values()) {
+      for (float g : p.getArray().getGradient().toFloatArray()) {
+        squared += (double) g * g;
+      }
+    }
+    return squared;
+  }
+
+  /**
+   * The factor that brings a gradient of norm {@code norm} to at most {@code maxNorm} (0 = off).
+   */
+  public static float clipScale(float norm, float maxNorm) {
+    return maxNorm > 0f && norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
+  }
+
+  /**
+   * Sets every gradient to 0 with an indexed fill: not a multiply (NaN * 0 is NaN) and not {@code
+   * set(Buffer)} (which would point the gradient at Java memory freed with the wrapper).
+   */
+  public static void zeroGradients(Map<String, Parameter> parameters) {
+    for (Parameter p : parameters.values()) {
+      p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+    }
+  }
+
+  /** Multiplies every gradient by {@code scale}. */
+  public static void scaleGradients(Map<String, Parameter> parameters, float scale) {
+    for (Parameter p : parameters.values()) {
+      p.getArray().getGradient().muli(scale);
+    }
   }
 
   public long step() {

@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import dev.glad.model.data.LeaveOneOutSplit;
 import dev.glad.model.data.SpecialTokens;
@@ -60,6 +62,14 @@ public final class ClozeTrainer {
   private final List<int[]> windows = new ArrayList<>();
   private final float[] targetFrequency;
   private long interruptAfterSteps = Long.MAX_VALUE;
+  private long skippedSteps;
+  private long corruptGradientAtStep = -1;
+
+  /** Non-finite gradients tolerated (skipped) in one run before it stops. */
+  static final int MAX_SKIPPED_STEPS = 20;
+
+  /** Computations of a step whose gradient is not finite before it is skipped. */
+  static final int STEP_ATTEMPTS = 2;
 
   /**
    * @param checkpointDir where checkpoints go and are resumed from (null = no checkpoints)
@@ -89,12 +99,19 @@ public final class ClozeTrainer {
     this.out = out;
     this.progressSeconds = progressSeconds;
     for (int u = 0; u < split.userCount(); u++) {
-      windows.addAll(ClozeMasking.windows(split.trainingItems(u), encoderConfig.maxLength()));
+      windows.addAll(ClozeMasking.windows(trainingItems(split, u), encoderConfig.maxLength()));
     }
     if (windows.isEmpty()) {
       throw new IllegalArgumentException("no user has 2 or more training items");
     }
     this.targetFrequency = frequencies(windows, encoderConfig.tokenCount());
+  }
+
+  /** The items user {@code u} trains on: all but the last two, or all but the last one. */
+  private int[] trainingItems(LeaveOneOutSplit split, int u) {
+    return config.withValidationItem() && split.isEvaluable(u)
+        ? split.input(u, LeaveOneOutSplit.Target.TEST)
+        : split.trainingItems(u);
   }
 
   /**
@@ -103,6 +120,16 @@ public final class ClozeTrainer {
    */
   void interruptAfterSteps(long steps) {
     this.interruptAfterSteps = steps;
+  }
+
+  /** Tests: the first computation of this step gets a NaN in one gradient (a transient fault). */
+  void corruptGradientOnce(long globalStep) {
+    this.corruptGradientAtStep = globalStep;
+  }
+
+  /** The training windows (each user's, oldest first), for tests. */
+  List<int[]> windows() {
+    return List.copyOf(windows);
   }
 
   /** Training samples per epoch. */
@@ -122,9 +149,10 @@ public final class ClozeTrainer {
     LearningRateSchedule schedule =
         new LearningRateSchedule(config.loop().learningRate(), warmup, Math.max(1, totalSteps));
     Bert4RecModel model = Bert4RecModel.create(encoderConfig, device, config.loop().seed());
+    Map<String, Parameter> parameters = SparseTokenTable.denseParameters(model);
     try (NDManager cpu = NDManager.newBaseManager(Device.cpu());
-        AdamW optimizer =
-            new AdamW(model.manager(), model.parameters(), config.loop().weightDecay())) {
+        AdamW optimizer = new AdamW(model.manager(), parameters, config.loop().weightDecay())) {
+      SparseTokenTable tokenTable = new SparseTokenTable(model, config.loop().weightDecay());
       TrainingState state = new TrainingState();
       state.fingerprint = fingerprint();
       NDList best = null;
@@ -142,8 +170,9 @@ public final class ClozeTrainer {
         }
         state = saved;
         model.setParameters(Checkpoints.readArrays(checkpointDir, "parameters.npz", cpu));
-        optimizer.restore(
-            Checkpoints.readArrays(checkpointDir, "optimizer.npz", cpu), state.optimizerStep);
+        NDList optimizerState = Checkpoints.readArrays(checkpointDir, "optimizer.npz", cpu);
+        optimizer.restore(optimizerState, state.optimizerStep);
+        tokenTable.restore(optimizerState);
         best = Checkpoints.readArrays(checkpointDir, "best.npz", cpu);
         out.printf(
             Locale.ROOT,
@@ -166,7 +195,7 @@ public final class ClozeTrainer {
       double secondsBeforeRun = state.trainingSeconds;
       long lastCheckpoint = System.nanoTime();
       ProgressMeter meter = new ProgressMeter(out, progressSeconds, System.nanoTime());
-      Map<String, Parameter> parameters = model.parameters();
+      StepTimes times = new StepTimes();
       boolean stop = false;
       long stepsThisRun = 0;
       while (state.epoch < config.loop().epochs() && !stop) {
@@ -175,7 +204,16 @@ public final class ClozeTrainer {
         double epochSecondsBefore = state.epochSeconds;
         for (int b = (int) state.stepInEpoch; b < batches.size(); b++) {
           List<MaskedSequence> samples = materialize(state.epoch, batches.get(b));
-          float loss = trainStep(model, optimizer, parameters, samples, state.globalStep, schedule);
+          float loss =
+              trainStep(
+                  model,
+                  optimizer,
+                  parameters,
+                  tokenTable,
+                  samples,
+                  state.globalStep,
+                  schedule,
+                  times);
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException(
                 "loss became " + loss + " at step " + state.globalStep + "; lower --lr");
@@ -198,8 +236,7 @@ public final class ClozeTrainer {
           meter.step(
               now, loss, state.epoch + 1, config.loop().epochs(), b + 1, batches.size(), rate, eta);
           if (++stepsThisRun >= interruptAfterSteps) {
-            Checkpoints.write(
-                checkpointDir, state, model.copyParameters(cpu), optimizer.state(cpu), best);
+            writeCheckpoint(state, model, optimizer, tokenTable, best, cpu);
             return new TrainingResult(
                 model,
                 List.copyOf(state.curve),
@@ -214,14 +251,14 @@ public final class ClozeTrainer {
             break;
           }
           if (checkpointDir != null && (now - lastCheckpoint) / 1e9 >= config.checkpointSeconds()) {
-            Checkpoints.write(
-                checkpointDir, state, model.copyParameters(cpu), optimizer.state(cpu), best);
+            writeCheckpoint(state, model, optimizer, tokenTable, best, cpu);
             lastCheckpoint = System.nanoTime();
           }
         }
         double epochDone = state.epoch + state.stepInEpoch / (double) batches.size();
         double hr = Double.NaN;
         double ndcg = Double.NaN;
+        tokenTable.writeTo(model);
         if (evaluator != null) {
           EvaluationResult validation =
               evaluator.evaluate(
@@ -251,12 +288,14 @@ public final class ClozeTrainer {
         state.curve.add(point);
         out.printf(
             Locale.ROOT,
-            "epoch %.2f done: loss %.4f, %s, %.0f samples/s, %s elapsed%n",
+            "epoch %.2f done: loss %.4f, %s, %.0f samples/s, %s elapsed%n  step time: %s%n",
             point.epoch(),
             point.trainLoss(),
             ProgressMeter.validation(hr, ndcg, evaluator == null ? 0 : evaluator.userCount()),
             point.samplesPerSecond(),
-            ProgressMeter.formatDuration(state.trainingSeconds));
+            ProgressMeter.formatDuration(state.trainingSeconds),
+            times.summary());
+        times.reset();
         if (!stop) {
           state.epoch++;
           state.stepInEpoch = 0;
@@ -269,11 +308,11 @@ public final class ClozeTrainer {
           stop = true;
         }
         if (checkpointDir != null) {
-          Checkpoints.write(
-              checkpointDir, state, model.copyParameters(cpu), optimizer.state(cpu), best);
+          writeCheckpoint(state, model, optimizer, tokenTable, best, cpu);
           lastCheckpoint = System.nanoTime();
         }
       }
+      tokenTable.writeTo(model);
       if (best != null) {
         model.setParameters(best);
       }
@@ -342,14 +381,29 @@ public final class ClozeTrainer {
     return samples;
   }
 
+  private void writeCheckpoint(
+      TrainingState state,
+      Bert4RecModel model,
+      AdamW optimizer,
+      SparseTokenTable tokenTable,
+      NDList best,
+      NDManager cpu) {
+    tokenTable.writeTo(model);
+    NDList optimizerState = optimizer.state(cpu);
+    optimizerState.addAll(tokenTable.state(cpu));
+    Checkpoints.write(checkpointDir, state, model.copyParameters(cpu), optimizerState, best);
+  }
+
   private float trainStep(
       Bert4RecModel model,
       AdamW optimizer,
       Map<String, Parameter> parameters,
+      SparseTokenTable tokenTable,
       List<MaskedSequence> samples,
       long globalStep,
-      LearningRateSchedule schedule) {
-    Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), globalStep, 0));
+      LearningRateSchedule schedule,
+      StepTimes times) {
+    long start = System.nanoTime();
     int[][] rows = new int[samples.size()][];
     int maskedCount = 0;
     for (int i = 0; i < rows.length; i++) {
@@ -370,99 +424,199 @@ public final class ClozeTrainer {
         k++;
       }
     }
-    try (NDScope scope = new NDScope();
-        NDManager step = model.manager().newSubManager()) {
-      scope.suppressNotUsedWarning();
-      NDArray tokenArray = step.create(tokens, new Shape(rows.length, width));
-      NDArray positionArray = step.create(positions);
-      NDArray targetArray = step.create(targets);
-      float lossValue;
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        Bert4RecBlock block = model.block();
-        NDArray hidden = block.forward(model.parameterStore(), new NDList(tokenArray), true).head();
-        NDArray flat = hidden.reshape(-1, encoderConfig.hiddenSize());
-        NDArray selected = Embedding.embedding(positionArray, flat, SparseFormat.DENSE).head();
-        NDArray loss =
-            config.softmax() == SoftmaxMode.FULL
-                ? fullSoftmaxLoss(model, selected, targetArray)
-                : sampledSoftmaxLoss(
-                    model,
-                    selected,
-                    targetArray,
-                    step,
-                    globalStep,
-                    config.softmax() == SoftmaxMode.MIXED);
-        collector.backward(loss);
-        lossValue = loss.getFloat();
+    boolean full = config.softmax() == SoftmaxMode.FULL;
+    long[] negatives = full ? null : negatives(globalStep, targets);
+    StepRows stepRows =
+        full
+            ? StepRows.all(encoderConfig.tokenCount())
+            : new StepRows.Builder(encoderConfig.tokenCount())
+                .addAll(tokens)
+                .addAll(targets)
+                .addAll(negatives)
+                .build();
+    for (int attempt = 1; ; attempt++) {
+      // the same seed on a recomputation: the same dropout masks, so the same step
+      Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), globalStep, 0));
+      try (NDScope scope = new NDScope();
+          NDManager step = model.manager().newSubManager()) {
+        scope.suppressNotUsedWarning();
+        SparseTokenTable.Step table = tokenTable.begin(stepRows, step);
+        NDArray tokenArray = step.create(stepRows.local(tokens), new Shape(rows.length, width));
+        NDArray positionArray = step.create(positions);
+        NDArray targetArray = step.create(stepRows.local(targets));
+        long forwardStart = System.nanoTime();
+        float lossValue;
+        long backwardStart;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          Bert4RecBlock block = model.block();
+          NDArray hidden = block.forward(model.parameterStore(), tokenArray, table.table(), true);
+          NDArray flat = hidden.reshape(-1, encoderConfig.hiddenSize());
+          NDArray selected = Embedding.embedding(positionArray, flat, SparseFormat.DENSE).head();
+          NDArray loss =
+              full
+                  ? fullSoftmaxLoss(selected, table.table(), table.bias(), targetArray)
+                  : sampledSoftmaxLoss(
+                      selected,
+                      table.table(),
+                      table.bias(),
+                      targetArray,
+                      step.create(stepRows.local(negatives)),
+                      step.create(logQCorrection(negatives, targets.length)).reshape(1, -1));
+          lossValue = loss.getFloat();
+          backwardStart = System.nanoTime();
+          collector.backward(loss);
+        }
+        long updateStart = System.nanoTime();
+        if (globalStep == corruptGradientAtStep && attempt == 1) {
+          parameters
+              .values()
+              .iterator()
+              .next()
+              .getArray()
+              .getGradient()
+              .set(new NDIndex("0"), Float.NaN);
+        }
+        float norm =
+            (float) Math.sqrt(AdamW.squaredGradientNorm(parameters) + table.squaredGradientNorm());
+        if (!Float.isFinite(norm)) {
+          out.printf(
+              Locale.ROOT,
+              "step %d, attempt %d: gradient norm %s (loss %s): %s%n",
+              globalStep,
+              attempt,
+              norm,
+              lossValue,
+              GradientReport.nonFinite(parameters, Map.of(), table));
+          AdamW.zeroGradients(parameters);
+          if (attempt < STEP_ATTEMPTS) {
+            continue;
+          }
+          skipStep(globalStep, times, start);
+          return lossValue;
+        }
+        float scale = AdamW.clipScale(norm, config.loop().gradientClipNorm());
+        if (scale != 1f) {
+          AdamW.scaleGradients(parameters, scale);
+        }
+        float rate = schedule.rate(globalStep);
+        optimizer.update(parameters, rate);
+        tokenTable.update(table, scale, rate);
+        long end = System.nanoTime();
+        times.add(
+            forwardStart - start,
+            backwardStart - forwardStart,
+            updateStart - backwardStart,
+            end - updateStart,
+            ClozeFlops.perStep(encoderConfig, rows.length, width, targets.length, scoredColumns()));
+        return lossValue;
       }
-      AdamW.clipGradients(parameters, config.loop().gradientClipNorm());
-      optimizer.update(parameters, schedule.rate(globalStep));
-      return lossValue;
     }
   }
 
-  /** Mean cross-entropy of the targets over all tokens. */
-  static NDArray fullSoftmaxLoss(Bert4RecModel model, NDArray selected, NDArray targets) {
-    NDArray logits = model.block().logits(model.parameterStore(), selected);
+  /**
+   * A non-finite gradient would turn every weight into NaN through the clip scale. It has been seen
+   * rarely and not reproducibly (the same step recomputed, or the same run replayed, is finite), so
+   * a step is first recomputed (same seed, same masks: the result a clean run gets); only if that
+   * fails too is it dropped and counted, and a run that keeps failing stops.
+   */
+  private void skipStep(long globalStep, StepTimes times, long start) {
+    skippedSteps++;
+    out.printf(
+        Locale.ROOT,
+        "step %d skipped after %d attempts (%d skipped so far)%n",
+        globalStep,
+        STEP_ATTEMPTS,
+        skippedSteps);
+    times.add(System.nanoTime() - start, 0, 0, 0, 0);
+    if (skippedSteps > MAX_SKIPPED_STEPS) {
+      throw new IllegalStateException(skippedSteps + " steps had non-finite gradients; lower --lr");
+    }
+  }
+
+  /** Output-layer columns each masked position is scored against. */
+  private int scoredColumns() {
+    return switch (config.softmax()) {
+      case FULL -> encoderConfig.tokenCount();
+      case SAMPLED -> config.sampledNegatives() + 1;
+      case MIXED -> config.sampledNegatives() + 1 + config.loop().batchSize();
+    };
+  }
+
+  /**
+   * The step's negatives: {@code sampledNegatives} batch-shared items drawn uniformly (a function
+   * of the seed and the step) and, for {@code mixed}, the batch's masked targets after them.
+   */
+  long[] negatives(long globalStep, long[] targets) {
+    int items = encoderConfig.tokenCount() - SpecialTokens.FIRST_ITEM;
+    int count = config.sampledNegatives();
+    SplittableRandom random = new SplittableRandom(mix(config.loop().seed(), globalStep, 5));
+    boolean mixed = config.softmax() == SoftmaxMode.MIXED;
+    long[] negatives = new long[count + (mixed ? targets.length : 0)];
+    for (int i = 0; i < count; i++) {
+      negatives[i] = SpecialTokens.FIRST_ITEM + random.nextInt(items);
+    }
+    if (mixed) {
+      System.arraycopy(targets, 0, negatives, count, targets.length);
+    }
+    return negatives;
+  }
+
+  /**
+   * {@code -log(expected count of each negative in the negative set)}: {@code -log(S/V)} for the
+   * uniform draw, {@code -log(S/V + M·p(item))} with the batch's M targets as well (mixed).
+   */
+  float[] logQCorrection(long[] negatives, int batchTargets) {
+    int items = encoderConfig.tokenCount() - SpecialTokens.FIRST_ITEM;
+    float uniform = config.sampledNegatives() / (float) items;
+    boolean mixed = config.softmax() == SoftmaxMode.MIXED;
+    float[] correction = new float[negatives.length];
+    for (int i = 0; i < negatives.length; i++) {
+      float expected = uniform;
+      if (mixed) {
+        expected += batchTargets * targetFrequency[(int) negatives[i]];
+      }
+      correction[i] = (float) -Math.log(expected);
+    }
+    return correction;
+  }
+
+  /** Mean cross-entropy of the targets over all tokens ({@code table} and {@code bias} whole). */
+  static NDArray fullSoftmaxLoss(NDArray selected, NDArray table, NDArray bias, NDArray targets) {
+    NDArray logits = Linear.linear(selected, table, bias).head();
     NDArray logProbabilities = logits.logSoftmax(1);
     return logProbabilities.gather(targets.reshape(-1, 1), 1).mean().neg();
   }
 
   /**
-   * Sampled softmax: the target against {@code sampledNegatives} batch-shared uniform items and,
-   * when {@code withBatchTargets}, the batch's masked targets as further negatives. Each negative
-   * logit is corrected by {@code -log(expected count of the item in the negative set)}, i.e. {@code
-   * -log(S/V + M * p(item))} with p the training frequency ({@code -log(S/V)} without batch
-   * targets), so that the loss estimates the full softmax; negatives equal to the row's target are
-   * masked out.
+   * Sampled softmax: each target against the batch-shared {@code negatives}, each negative logit
+   * corrected by {@code correction} (log-Q, so that the loss estimates the full softmax's
+   * cross-entropy); negatives equal to the row's target are masked out. Ids index {@code table}.
    */
-  private NDArray sampledSoftmaxLoss(
-      Bert4RecModel model,
+  static NDArray sampledSoftmaxLoss(
       NDArray selected,
+      NDArray table,
+      NDArray bias,
       NDArray targets,
-      NDManager step,
-      long globalStep,
-      boolean withBatchTargets) {
-    int items = encoderConfig.tokenCount() - SpecialTokens.FIRST_ITEM;
-    int count = config.sampledNegatives();
-    SplittableRandom random = new SplittableRandom(mix(config.loop().seed(), globalStep, 5));
-    long[] uniform = new long[count];
-    for (int i = 0; i < count; i++) {
-      uniform[i] = SpecialTokens.FIRST_ITEM + random.nextInt(items);
-    }
-    NDArray negativeIds = step.create(uniform);
-    NDArray correction;
-    if (withBatchTargets) {
-      negativeIds = negativeIds.concat(targets);
-      NDArray frequency = step.create(targetFrequency).reshape(-1, 1);
-      long batchTargets = targets.getShape().get(0);
-      correction =
-          Embedding.embedding(negativeIds, frequency, SparseFormat.DENSE)
-              .head()
-              .reshape(1, -1)
-              .mul(batchTargets)
-              .add(count / (float) items)
-              .log()
-              .neg();
-    } else {
-      correction = step.create((float) Math.log(items / (double) count));
-    }
-    NDArray table = model.block().tokenEmbeddings(model.parameterStore(), selected);
-    NDArray bias = model.block().outputBias(model.parameterStore(), selected).reshape(-1, 1);
+      NDArray negatives,
+      NDArray correction) {
+    NDArray columnBias = bias.reshape(-1, 1);
     NDArray positive =
         selected
             .mul(Embedding.embedding(targets, table, SparseFormat.DENSE).head())
             .sum(new int[] {1}, true)
-            .add(Embedding.embedding(targets, bias, SparseFormat.DENSE).head());
+            .add(Embedding.embedding(targets, columnBias, SparseFormat.DENSE).head());
     NDArray negativeLogits =
         selected
-            .matMul(Embedding.embedding(negativeIds, table, SparseFormat.DENSE).head().transpose())
-            .add(Embedding.embedding(negativeIds, bias, SparseFormat.DENSE).head().reshape(1, -1))
+            .matMul(Embedding.embedding(negatives, table, SparseFormat.DENSE).head().transpose())
+            .add(
+                Embedding.embedding(negatives, columnBias, SparseFormat.DENSE)
+                    .head()
+                    .reshape(1, -1))
             .add(correction);
     NDArray accidentalHits =
         targets
             .reshape(-1, 1)
-            .eq(negativeIds.reshape(1, -1))
+            .eq(negatives.reshape(1, -1))
             .toType(DataType.FLOAT32, false)
             .mul(-1e9f);
     NDArray logits = positive.concat(negativeLogits.add(accidentalHits), 1);
@@ -501,7 +655,8 @@ public final class ClozeTrainer {
                     + config.loop().gradientClipNorm()
                     + config.loop().seed()
                     + config.loop().evalUsers()
-                    + "|"
+                    + config.withValidationItem()
+                    + "|lazy-row-adamw|"
                     + split.userCount()
                     + "|"
                     + windows.size())

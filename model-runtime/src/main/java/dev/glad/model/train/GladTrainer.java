@@ -15,7 +15,6 @@ import ai.djl.training.GradientCollector;
 import dev.glad.model.artifact.GladArtifact;
 import dev.glad.model.data.ItemVocabulary;
 import dev.glad.model.data.LeaveOneOutSplit;
-import dev.glad.model.data.SpecialTokens;
 import dev.glad.model.encoder.Bert4RecModel;
 import dev.glad.model.encoder.EncoderConfig;
 import dev.glad.model.encoder.SequenceEncoder;
@@ -62,7 +61,13 @@ public final class GladTrainer {
   private final PrintStream out;
   private final double progressSeconds;
   private final long[] examples;
+  private final TrainingNegatives.Sampler negativeSampler;
+
+  /** Analysis only: the item embeddings the target leak puts into the memory (epoch start). */
+  private float[][] leakTable;
+
   private long skippedSteps;
+  private long corruptGradientAtStep = -1;
 
   /**
    * @param encoder the phase-1 encoder; training changes it in place; the caller keeps ownership
@@ -101,6 +106,12 @@ public final class GladTrainer {
       throw new IllegalArgumentException("no training example (every user has < 2 items)");
     }
     this.examples = list.stream().mapToLong(Long::longValue).toArray();
+    this.negativeSampler = config.negativeSampling().sampler(split);
+  }
+
+  /** Tests: the first computation of this step gets a NaN in one gradient (a transient fault). */
+  void corruptGradientOnce(long step) {
+    this.corruptGradientAtStep = step;
   }
 
   /** Training examples per epoch. */
@@ -125,6 +136,7 @@ public final class GladTrainer {
   /** Runs phase 2. */
   public Result train() {
     SequenceEncoder borrowed = SequenceEncoder.borrowing(encoder);
+    leakTable = config.leakTarget() && variant.hasMemory() ? itemTable() : null;
     int c = encoderConfig.chunkSize();
     long start = System.nanoTime();
     TrainingMemory memory = null;
@@ -164,11 +176,14 @@ public final class GladTrainer {
               ? GladHead.create(gladConfig, headManager, config.loop().seed())
               : null;
       Map<String, Parameter> headParameters = trainableHeadParameters(head);
-      Map<String, Parameter> encoderParameters = encoder.parameters();
+      Map<String, Parameter> encoderParameters = SparseTokenTable.denseParameters(encoder);
+      boolean trainEncoder = config.encoderLearningRateScale() > 0;
       AdamW encoderOptimizer =
-          config.encoderLearningRateScale() > 0
+          trainEncoder
               ? new AdamW(encoder.manager(), encoderParameters, config.loop().weightDecay())
               : null;
+      SparseTokenTable tokenTable =
+          trainEncoder ? new SparseTokenTable(encoder, config.loop().weightDecay()) : null;
       AdamW headOptimizer =
           head == null ? null : new AdamW(headManager, headParameters, config.loop().weightDecay());
       Evaluator evaluator =
@@ -204,6 +219,7 @@ public final class GladTrainer {
                   encoderParameters,
                   headParameters,
                   encoderOptimizer,
+                  tokenTable,
                   headOptimizer,
                   schedule.rate(step));
           if (!Float.isFinite(loss)) {
@@ -228,6 +244,12 @@ public final class GladTrainer {
         double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
         trainingSeconds += epochSeconds;
         trainedExamples += epochExamples;
+        if (tokenTable != null) {
+          tokenTable.writeTo(encoder);
+        }
+        if (leakTable != null) {
+          leakTable = itemTable();
+        }
         if (memory != null) {
           memory =
               TrainingMemory.build(
@@ -311,7 +333,9 @@ public final class GladTrainer {
     GraphMemoryMath math = GraphMemoryMath.of(options, head.toWeights(), borrowed, vocabulary);
     OfflineMemoryBuilder builder =
         new OfflineMemoryBuilder(borrowed, math, memory.clusterState(math), gladConfig);
-    return new GladScorer(borrowed, head, builder, gladConfig, true);
+    GladScorer scorer = new GladScorer(borrowed, head, builder, gladConfig, true);
+    scorer.leakTarget(config.leakTarget());
+    return scorer;
   }
 
   private Map<String, Parameter> trainableHeadParameters(GladHead head) {
@@ -319,9 +343,14 @@ public final class GladTrainer {
     if (head == null) {
       return map;
     }
-    boolean targetFreeUnused = variant.attentive() && options.auxiliaryLossWeight() == 0f;
+    // The attentive READ form without the target-free terms never uses the user-side layers (SAGE
+    // uses both in its attentive layer).
+    boolean targetFreeUnused =
+        variant.attentive()
+            && options.attentiveLayer() == GladOptions.AttentiveLayer.READ
+            && options.auxiliaryLossWeight() == 0f
+            && options.longTermLossWeight() == 0f;
     for (var entry : head.parameters().entrySet()) {
-      // Without the auxiliary loss the attentive variant never uses the user-side layers.
       if (targetFreeUnused && entry.getKey().startsWith("userLayer")) {
         continue;
       }
@@ -346,14 +375,6 @@ public final class GladTrainer {
     return order;
   }
 
-  private static void zeroGradients(Map<String, Parameter> parameters) {
-    for (Parameter p : parameters.values()) {
-      // an indexed fill, not a multiply (NaN * 0 is NaN) and not set(Buffer) (which corrupted
-      // native memory here)
-      p.getArray().getGradient().set(new NDIndex(":"), 0f);
-    }
-  }
-
   /**
    * One step: forward, backward and the optimiser updates, all inside one NDScope so every
    * temporary (the optimiser's too) is freed when it ends.
@@ -366,9 +387,9 @@ public final class GladTrainer {
       Map<String, Parameter> encoderParameters,
       Map<String, Parameter> headParameters,
       AdamW encoderOptimizer,
+      SparseTokenTable tokenTable,
       AdamW headOptimizer,
       float rate) {
-    Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), step, 0));
     int b = batch.length;
     int c = encoderConfig.chunkSize();
     int e = encoderConfig.hiddenSize();
@@ -377,7 +398,6 @@ public final class GladTrainer {
     long[] ids = new long[b * candidates];
     List<TrainingMemory.Neighbours> views = new ArrayList<>(b);
     SplittableRandom random = new SplittableRandom(mix(config.loop().seed(), step, 7));
-    int itemCount = encoderConfig.tokenCount() - SpecialTokens.FIRST_ITEM;
     for (int r = 0; r < b; r++) {
       int user = (int) (batch[r] >>> 32);
       int t = (int) batch[r];
@@ -388,96 +408,194 @@ public final class GladTrainer {
       for (int k = 1; k < candidates; k++) {
         int negative;
         do {
-          negative = SpecialTokens.FIRST_ITEM + random.nextInt(itemCount);
+          negative = negativeSampler.draw(random);
         } while (negative == target);
         ids[r * candidates + k] = negative;
       }
-      views.add(memory == null ? null : memory.view(user, t / c));
+      views.add(
+          memory == null
+              ? null
+              : leakTable != null
+                  ? memory.viewWithLeakedNode(user, t / c, leakTable[target])
+                  : memory.view(user, t / c));
     }
     int width = TokenBatch.width(rows, true, encoderConfig.maxLength());
     long[] tokens = TokenBatch.rightAligned(rows, width, true);
-    try (NDScope scope = new NDScope();
-        NDManager manager = encoder.manager().newSubManager()) {
-      scope.suppressNotUsedWarning();
-      NDArray tokenArray = manager.create(tokens, new Shape(b, width));
-      NDArray idArray = manager.create(ids, new Shape(b, candidates));
-      float lossValue;
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray hidden =
-            encoder.block().forward(encoder.parameterStore(), new NDList(tokenArray), true).head();
-        NDArray z = hidden.get(":, -1, :");
-        NDArray table = encoder.block().tokenEmbeddings(encoder.parameterStore(), z);
-        NDArray bias = encoder.block().outputBias(encoder.parameterStore(), z).reshape(-1, 1);
-        NDArray items = Embedding.embedding(idArray, table, SparseFormat.DENSE).head();
-        NDArray itemBiases =
-            Embedding.embedding(idArray, bias, SparseFormat.DENSE).head().squeeze(2);
-        NDArray loss;
-        if (head == null) {
-          NDArray scores = items.batchMatMul(z.expandDims(2)).squeeze(2).add(itemBiases);
-          loss = crossEntropyOfFirst(scores);
-        } else {
-          NDArray[] m = TrainingMemory.tensors(views, e, manager);
-          NDArray clusterHidden = head.clusterHidden(m[2], m[3], m[4]);
-          NDArray hU1 = head.userHidden(m[1], m[2], m[5]);
-          NDArray longTerm = head.userLongTerm(hU1, clusterHidden, m[5]);
-          NDArray targetFree =
-              head.scores(z, m[0], longTerm, null, null, null, items, itemBiases).head();
-          if (variant.attentive()) {
-            NDArray attentive =
-                head.scores(z, m[0], null, hU1, clusterHidden, m[5], items, itemBiases).head();
-            loss = crossEntropyOfFirst(attentive);
-            if (options.auxiliaryLossWeight() > 0f) {
-              loss = loss.add(crossEntropyOfFirst(targetFree).mul(options.auxiliaryLossWeight()));
-            }
+    StepRows stepRows =
+        tokenTable == null
+            ? StepRows.all(encoderConfig.tokenCount())
+            : new StepRows.Builder(encoderConfig.tokenCount()).addAll(tokens).addAll(ids).build();
+    for (int attempt = 1; ; attempt++) {
+      // the same seed on a recomputation: the same dropout masks, so the same step
+      Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), step, 0));
+      try (NDScope scope = new NDScope();
+          NDManager manager = encoder.manager().newSubManager()) {
+        scope.suppressNotUsedWarning();
+        NDArray tokenArray = manager.create(stepRows.local(tokens), new Shape(b, width));
+        NDArray idArray = manager.create(stepRows.local(ids), new Shape(b, candidates));
+        SparseTokenTable.Step rowsOfStep =
+            tokenTable == null ? null : tokenTable.begin(stepRows, manager);
+        float lossValue;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          // a frozen encoder's table and bias take no gradient (stopGradient)
+          NDArray table =
+              rowsOfStep != null
+                  ? rowsOfStep.table()
+                  : encoder
+                      .block()
+                      .tokenEmbeddings(encoder.parameterStore(), tokenArray)
+                      .stopGradient();
+          NDArray hidden =
+              encoder.block().forward(encoder.parameterStore(), tokenArray, table, true);
+          NDArray z = hidden.get(":, -1, :");
+          NDArray bias =
+              (rowsOfStep != null
+                      ? rowsOfStep.bias()
+                      : encoder.block().outputBias(encoder.parameterStore(), z).stopGradient())
+                  .reshape(-1, 1);
+          NDArray items = Embedding.embedding(idArray, table, SparseFormat.DENSE).head();
+          NDArray itemBiases =
+              Embedding.embedding(idArray, bias, SparseFormat.DENSE).head().squeeze(2);
+          NDArray loss;
+          if (head == null) {
+            NDArray scores = items.batchMatMul(z.expandDims(2)).squeeze(2).add(itemBiases);
+            loss = crossEntropyOfFirst(scores);
           } else {
-            loss = crossEntropyOfFirst(targetFree);
+            NDArray[] m = TrainingMemory.tensors(views, e, manager);
+            NDArray clusterHidden = head.clusterHidden(m[2], m[3], m[4]);
+            NDArray hU1 = head.userHidden(m[1], m[2], m[5]);
+            NDArray longTerm = head.userLongTerm(hU1, clusterHidden, m[5]);
+            NDArray targetFree =
+                head.scores(z, m[0], longTerm, null, null, null, items, itemBiases).head();
+            if (variant.attentive()) {
+              NDArray attentive =
+                  head.scores(z, m[0], null, hU1, clusterHidden, m[5], items, itemBiases).head();
+              loss = crossEntropyOfFirst(attentive);
+              if (options.auxiliaryLossWeight() > 0f) {
+                loss = loss.add(crossEntropyOfFirst(targetFree).mul(options.auxiliaryLossWeight()));
+              }
+            } else {
+              loss = crossEntropyOfFirst(targetFree);
+            }
+            if (options.longTermLossWeight() > 0f) {
+              loss = loss.add(longTermAloneLoss(longTerm, m[0], items, itemBiases));
+            }
           }
+          collector.backward(loss);
+          lossValue = loss.getFloat();
         }
-        collector.backward(loss);
-        lossValue = loss.getFloat();
+        if (step == corruptGradientAtStep && attempt == 1) {
+          encoderParameters
+              .values()
+              .iterator()
+              .next()
+              .getArray()
+              .getGradient()
+              .set(new NDIndex("0"), Float.NaN);
+        }
+        boolean applied =
+            update(
+                encoderParameters,
+                headParameters,
+                encoderOptimizer,
+                tokenTable,
+                rowsOfStep,
+                headOptimizer,
+                rate,
+                step,
+                attempt);
+        if (applied || attempt == ClozeTrainer.STEP_ATTEMPTS) {
+          return lossValue;
+        }
       }
-      update(encoderParameters, headParameters, encoderOptimizer, headOptimizer, rate, step);
-      return lossValue;
     }
   }
 
-  private void update(
+  /**
+   * Clips and applies the step's gradients; false when they are not finite (then they are zeroed
+   * and reported: the caller recomputes the step once, as in {@link ClozeTrainer}, and after that
+   * the step is skipped and counted).
+   */
+  private boolean update(
       Map<String, Parameter> encoderParameters,
       Map<String, Parameter> headParameters,
       AdamW encoderOptimizer,
+      SparseTokenTable tokenTable,
+      SparseTokenTable.Step rowsOfStep,
       AdamW headOptimizer,
       float rate,
-      long step) {
-    // A non-finite gradient would turn every weight into NaN through the clip scale; such a step
-    // is dropped (and counted) instead.
+      long step,
+      int attempt) {
     float encoderNorm =
-        AdamW.clipGradients(
-            encoderParameters, encoderOptimizer == null ? 0f : config.loop().gradientClipNorm());
+        (float)
+            Math.sqrt(
+                AdamW.squaredGradientNorm(encoderParameters)
+                    + (rowsOfStep == null ? 0 : rowsOfStep.squaredGradientNorm()));
     float headNorm =
-        headOptimizer == null
-            ? 0f
-            : AdamW.clipGradients(headParameters, config.loop().gradientClipNorm());
+        headOptimizer == null ? 0f : (float) Math.sqrt(AdamW.squaredGradientNorm(headParameters));
+    // A non-finite gradient would turn every weight into NaN through the clip scale.
     if (!Float.isFinite(encoderNorm) || !Float.isFinite(headNorm)) {
-      skippedSteps++;
-      zeroGradients(encoderParameters);
-      zeroGradients(headParameters);
+      boolean last = attempt == ClozeTrainer.STEP_ATTEMPTS;
+      skippedSteps += last ? 1 : 0;
       out.printf(
           Locale.ROOT,
-          "step %d: non-finite gradient norm (encoder %s, head %s), step skipped (%d so far)%n",
+          "step %d, attempt %d: non-finite gradient norm (encoder %s, head %s)%s: %s%n",
           step,
+          attempt,
           encoderNorm,
           headNorm,
-          skippedSteps);
-      return;
+          last ? ", step skipped (" + skippedSteps + " so far)" : ", recomputing",
+          GradientReport.nonFinite(encoderParameters, headParameters, rowsOfStep));
+      AdamW.zeroGradients(encoderParameters);
+      AdamW.zeroGradients(headParameters);
+      return false;
     }
     if (encoderOptimizer != null) {
-      encoderOptimizer.update(encoderParameters, rate * config.encoderLearningRateScale());
+      float scale = AdamW.clipScale(encoderNorm, config.loop().gradientClipNorm());
+      if (scale != 1f) {
+        AdamW.scaleGradients(encoderParameters, scale);
+      }
+      float encoderRate = rate * config.encoderLearningRateScale();
+      encoderOptimizer.update(encoderParameters, encoderRate);
+      tokenTable.update(rowsOfStep, scale, encoderRate);
     } else {
-      zeroGradients(encoderParameters);
+      AdamW.zeroGradients(encoderParameters);
     }
     if (headOptimizer != null) {
+      AdamW.clipGradients(headParameters, config.loop().gradientClipNorm());
       headOptimizer.update(headParameters, rate);
     }
+    return true;
+  }
+
+  /** The encoder's current item embedding table E as rows (the target leak's nodes). */
+  private float[][] itemTable() {
+    int e = encoderConfig.hiddenSize();
+    for (var p : encoder.parameters().entrySet()) {
+      if (p.getKey().endsWith(SparseTokenTable.TABLE)) {
+        float[] flat = p.getValue().getArray().toFloatArray();
+        float[][] table = new float[flat.length / e][];
+        for (int i = 0; i < table.length; i++) {
+          table[i] = java.util.Arrays.copyOfRange(flat, i * e, (i + 1) * e);
+        }
+        return table;
+      }
+    }
+    throw new IllegalStateException("the encoder has no token embedding table");
+  }
+
+  /**
+   * The long-term-alone term: eq. 7 for scores {@code h_U^L · h_T (+ b_T)}, averaged over the
+   * examples with memory, times {@code longTermLossWeight}.
+   */
+  private NDArray longTermAloneLoss(
+      NDArray longTerm, NDArray hasMemory, NDArray items, NDArray itemBiases) {
+    NDArray scores = items.batchMatMul(longTerm.expandDims(2)).squeeze(2);
+    if (options.itemBias()) {
+      scores = scores.add(itemBiases);
+    }
+    NDArray perExample = scores.logSoftmax(1).get(":, 0").neg().mul(hasMemory.squeeze(1));
+    return perExample.sum().div(hasMemory.sum().maximum(1f)).mul(options.longTermLossWeight());
   }
 
   /** Eq. 7 with the positive in column 0: mean of {@code -log softmax(s)_0}. */

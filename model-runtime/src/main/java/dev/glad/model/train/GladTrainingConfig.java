@@ -9,12 +9,21 @@ package dev.glad.model.train;
  *     item before it), batch, the head's rate, decay, clipping per parameter set, seed, validation,
  *     patience, time limit
  * @param encoderLearningRateScale the encoder's rate relative to the head's (0 freezes it)
- * @param negatives uniformly sampled negatives per example (eq. 7)
+ * @param negatives sampled negatives per example (eq. 7)
  * @param maxExamplesPerEpoch train each epoch on a fresh random subset of this many examples (0 =
  *     all)
+ * @param negativeSampling how the negatives are drawn (uniform: the paper)
+ * @param leakTarget analysis only: each example's memory also holds a node whose centroid is the
+ *     target's own item embedding, to test whether the memory path can carry information at all.
+ *     The artifact is marked analysis-only and {@code GladModel.load} (the stream) refuses it
  */
 public record GladTrainingConfig(
-    TrainingLoop loop, float encoderLearningRateScale, int negatives, int maxExamplesPerEpoch) {
+    TrainingLoop loop,
+    float encoderLearningRateScale,
+    int negatives,
+    int maxExamplesPerEpoch,
+    TrainingNegatives negativeSampling,
+    boolean leakTarget) {
 
   public static final int DEFAULT_EPOCHS = 10;
   public static final int DEFAULT_BATCH_SIZE = 256;
@@ -27,6 +36,7 @@ public record GladTrainingConfig(
   public static final float DEFAULT_ENCODER_LEARNING_RATE_SCALE = 0.3f;
   public static final int DEFAULT_NEGATIVES = 100;
   public static final int DEFAULT_MAX_EXAMPLES_PER_EPOCH = 0;
+  public static final String DEFAULT_NEGATIVE_SAMPLING = "uniform";
 
   static final TrainingLoop DEFAULT_LOOP =
       new TrainingLoop(
@@ -52,6 +62,9 @@ public record GladTrainingConfig(
       throw new IllegalArgumentException(
           "encoderLearningRateScale must be >= 0 but was " + encoderLearningRateScale);
     }
+    if (negativeSampling == null) {
+      throw new IllegalArgumentException("negativeSampling is required");
+    }
     if (maxExamplesPerEpoch < 0) {
       throw new IllegalArgumentException(
           "maxExamplesPerEpoch must be >= 0 but was " + maxExamplesPerEpoch);
@@ -67,6 +80,8 @@ public record GladTrainingConfig(
     private float encoderLearningRateScale = DEFAULT_ENCODER_LEARNING_RATE_SCALE;
     private int negatives = DEFAULT_NEGATIVES;
     private int maxExamplesPerEpoch = DEFAULT_MAX_EXAMPLES_PER_EPOCH;
+    private TrainingNegatives negativeSampling = TrainingNegatives.parse(DEFAULT_NEGATIVE_SAMPLING);
+    private boolean leakTarget;
 
     private Builder() {
       super(DEFAULT_LOOP);
@@ -87,6 +102,17 @@ public record GladTrainingConfig(
       return this;
     }
 
+    public Builder optNegativeSampling(TrainingNegatives v) {
+      negativeSampling = v;
+      return this;
+    }
+
+    /** Analysis only, see {@link GladTrainingConfig#leakTarget}. */
+    public Builder optLeakTarget(boolean v) {
+      leakTarget = v;
+      return this;
+    }
+
     public Builder optMaxExamplesPerEpoch(int v) {
       maxExamplesPerEpoch = v;
       return this;
@@ -95,7 +121,12 @@ public record GladTrainingConfig(
     /** Validates and builds. */
     public GladTrainingConfig build() {
       return new GladTrainingConfig(
-          loop(), encoderLearningRateScale, negatives, maxExamplesPerEpoch);
+          loop(),
+          encoderLearningRateScale,
+          negatives,
+          maxExamplesPerEpoch,
+          negativeSampling,
+          leakTarget);
     }
   }
 }

@@ -13,6 +13,10 @@ package dev.glad.model.train;
  * @param softmax full or sampled softmax
  * @param sampledNegatives batch-shared negatives for the sampled softmax
  * @param checkpointSeconds write a checkpoint at least this often (plus at every epoch end)
+ * @param withValidationItem train on every item but the test target: the protocol behind BERT4Rec's
+ *     published numbers (its data preparation puts the validation item into training). Validation
+ *     would then score items the model trained on, so it requires {@code evalUsers = -1}; take the
+ *     epoch count from a run without it
  */
 public record TrainingConfig(
     TrainingLoop loop,
@@ -21,7 +25,8 @@ public record TrainingConfig(
     boolean lastItemSamples,
     SoftmaxMode softmax,
     int sampledNegatives,
-    long checkpointSeconds) {
+    long checkpointSeconds,
+    boolean withValidationItem) {
 
   public static final int DEFAULT_EPOCHS = 30;
   public static final int DEFAULT_BATCH_SIZE = 256;
@@ -79,6 +84,12 @@ public record TrainingConfig(
       throw new IllegalArgumentException(
           "checkpointSeconds must be positive but was " + checkpointSeconds);
     }
+    if (withValidationItem && loop.evalUsers() != -1) {
+      throw new IllegalArgumentException(
+          "training with the validation item needs evalUsers = -1 (validation would score items"
+              + " the model trained on) but evalUsers was "
+              + loop.evalUsers());
+    }
   }
 
   public static Builder builder() {
@@ -93,6 +104,7 @@ public record TrainingConfig(
     private SoftmaxMode softmax = SoftmaxMode.parse(DEFAULT_SOFTMAX);
     private int sampledNegatives = DEFAULT_SAMPLED_NEGATIVES;
     private long checkpointSeconds = Math.round(DEFAULT_CHECKPOINT_MINUTES * 60);
+    private boolean withValidationItem;
 
     private Builder() {
       super(DEFAULT_LOOP);
@@ -133,6 +145,11 @@ public record TrainingConfig(
       return this;
     }
 
+    public Builder optWithValidationItem(boolean v) {
+      withValidationItem = v;
+      return this;
+    }
+
     /** Validates and builds. */
     public TrainingConfig build() {
       return new TrainingConfig(
@@ -142,7 +159,8 @@ public record TrainingConfig(
           lastItemSamples,
           softmax,
           sampledNegatives,
-          checkpointSeconds);
+          checkpointSeconds,
+          withValidationItem);
     }
   }
 }

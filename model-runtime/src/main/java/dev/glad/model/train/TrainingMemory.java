@@ -227,6 +227,36 @@ public final class TrainingMemory {
         viewSizes);
   }
 
+  /**
+   * Analysis only (the target leak): {@link #view} plus one more node whose centroid is {@code
+   * leakedNode} (the target's item embedding), folded in as one more chunk of the user in a node of
+   * its own (weight 1, size 1, user-sum = the user's h_U^0 with it). The evaluator builds the same
+   * node ({@code OfflineMemoryBuilder.buildAll} with extra nodes).
+   */
+  public Neighbours viewWithLeakedNode(int user, int m, float[] leakedNode) {
+    Neighbours base = view(user, m);
+    int n = base == null ? 0 : base.clusterIds().length;
+    float[] hU0 = GraphMemoryMath.runningMean(base == null ? null : base.hU0(), m, leakedNode);
+    int[] ids = new int[n + 1];
+    int[] weights = new int[n + 1];
+    float[][] centroids = new float[n + 1][];
+    float[][] sums = new float[n + 1][];
+    long[] nodeSizes = new long[n + 1];
+    for (int i = 0; i < n; i++) {
+      ids[i] = base.clusterIds()[i];
+      weights[i] = base.edgeWeights()[i];
+      centroids[i] = base.centroids()[i];
+      sums[i] = base.userSums()[i];
+      nodeSizes[i] = base.sizes()[i];
+    }
+    ids[n] = -1;
+    weights[n] = 1;
+    centroids[n] = leakedNode;
+    sums[n] = hU0;
+    nodeSizes[n] = 1;
+    return new Neighbours(hU0, ids, weights, centroids, sums, nodeSizes);
+  }
+
   /** Chunk size c. */
   public int chunkSize() {
     return chunkSize;

@@ -78,6 +78,8 @@ public final class Evaluation {
    * @param footprint GLAD only: memory size at the test moment against eq. 8-9
    * @param gatePng GLAD only: histogram of the gate values, or null
    * @param json write every number here as JSON, or null
+   * @param leakTarget GLAD analysis only: the memory also holds a node made from the last c - 1
+   *     input items and the target (sampled protocols only)
    */
   public record Request(
       Path model,
@@ -95,7 +97,8 @@ public final class Evaluation {
       boolean segments,
       boolean footprint,
       Path gatePng,
-      Path json) {}
+      Path json,
+      boolean leakTarget) {}
 
   /** Evaluates; prints the table and returns the report that {@code json} receives. */
   public static JsonObject run(Request request, PrintStream out) {
@@ -106,9 +109,11 @@ public final class Evaluation {
     if (request.compare() != null
         || request.segments()
         || request.footprint()
-        || request.gatePng() != null) {
+        || request.gatePng() != null
+        || request.leakTarget()) {
       throw new IllegalArgumentException(
-          "compare, segments, footprint and the gate plot apply to GLAD artifacts only; "
+          "compare, segments, footprint, the gate plot and the target leak apply to GLAD"
+              + " artifacts only; "
               + request.model()
               + " is a Bert4Rec artifact");
     }
@@ -180,7 +185,12 @@ public final class Evaluation {
     }
     String name = "GLAD-" + config.variant().flag();
     if (config.variant().hasMemory()) {
-      try (GladModel model = GladModel.load(r.model(), r.device());
+      if (r.leakTarget() && protocols.contains(NegativeProtocol.ALL)) {
+        throw new IllegalArgumentException(
+            "the target leak needs the target among the candidates: use --negatives uniform or"
+                + " popularity");
+      }
+      try (GladModel model = GladModel.loadForAnalysis(r.model(), r.device());
           NDManager manager = NDManager.newBaseManager(Device.cpu())) {
         GladScorer shortTerm = new GladScorer(model.encoder(), null, null, config, false);
         if (r.footprint()) {
@@ -190,6 +200,7 @@ public final class Evaluation {
         GladHead head = GladHead.fromWeights(config, manager, model.math().weights());
         GladScorer glad =
             new GladScorer(model.encoder(), head, model.memoryBuilder(), config, true);
+        glad.leakTarget(r.leakTarget());
         glad.recordGates(
             (length, hasMemory, g) -> {
               if (hasMemory) {
@@ -263,6 +274,10 @@ public final class Evaluation {
     root.addProperty("variant", config.variant().flag());
     root.addProperty("chunkSize", config.chunkSize());
     root.addProperty("clusterCount", config.clusterCount());
+    root.addProperty("leakTarget", r.leakTarget());
+    if (GladArtifact.analysisOnlyReason(artifact) != null) {
+      root.addProperty("analysisOnly", GladArtifact.analysisOnlyReason(artifact));
+    }
     root.add("results", resultsJson(results));
     root.add("segments", segmentsJson);
     root.add("gate", gateJson);
@@ -316,6 +331,7 @@ public final class Evaluation {
       JsonObject byProtocol = new JsonObject();
       for (EvaluationResult r : entry.getValue().values()) {
         JsonObject metrics = GSON.toJsonTree(r.metrics()).getAsJsonObject();
+        metrics.add("standardErrors", GSON.toJsonTree(r.standardErrors()));
         metrics.addProperty("users", r.users());
         metrics.addProperty("skippedUnknownTarget", r.skippedUnknownTarget());
         byProtocol.add(r.protocol().flag(), metrics);

@@ -32,6 +32,12 @@ import java.util.Locale;
 public final class GladTraining {
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
+  /**
+   * Why a target-leak artifact is analysis-only (recorded in it; the stream's refusal cites it).
+   */
+  static final String LEAK_REASON =
+      "trained with the target leak: each example's memory held a node made from its target";
+
   private GladTraining() {}
 
   /**
@@ -141,7 +147,8 @@ public final class GladTraining {
                 encoder.model().copyParameters(cpu),
                 result.head(),
                 result.clusters(),
-                meta);
+                meta,
+                request.training().leakTarget() ? LEAK_REASON : null);
       }
       out.printf(
           Locale.ROOT,

@@ -12,6 +12,21 @@ class RankingMetricsTest {
   private static final double TOLERANCE = 1e-6;
 
   @Test
+  void standardErrorsAreTheSampleDeviationOverRootN() {
+    RankingMetrics metrics = new RankingMetrics();
+    for (int rank : new int[] {0, 1, 4, 9, 10}) {
+      metrics.add(rank);
+    }
+    // HR@5 values 1,1,1,0,0: mean 0.6, sample variance 0.3, SE sqrt(0.3 / 5)
+    assertEquals(Math.sqrt(0.3 / 5), metrics.standardErrors().get("HR@5"), TOLERANCE);
+    // MRR values 1, 1/2, 1/5, 1/10, 1/11
+    double[] rr = {1, 0.5, 0.2, 0.1, 1 / 11.0};
+    double mean = java.util.Arrays.stream(rr).average().orElseThrow();
+    double variance = java.util.Arrays.stream(rr).map(x -> (x - mean) * (x - mean)).sum() / 4;
+    assertEquals(Math.sqrt(variance / 5), metrics.standardErrors().get("MRR"), TOLERANCE);
+  }
+
+  @Test
   void meansMatchHandComputedValues() {
     RankingMetrics metrics = new RankingMetrics();
     for (int rank : new int[] {0, 1, 4, 9, 10}) {

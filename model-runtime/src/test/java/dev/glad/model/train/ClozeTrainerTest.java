@@ -115,6 +115,75 @@ class ClozeTrainerTest {
   }
 
   @Test
+  void withValidationItemTrainsOnEverythingButTheTestTarget() {
+    // Given the same data with and without the validation item in training
+    ClozeTrainer plain =
+        new ClozeTrainer(encoder(), training().build(), SPLIT, Device.cpu(), null, QUIET, 60);
+    ClozeTrainer withValidation =
+        new ClozeTrainer(
+            encoder(),
+            training().optWithValidationItem(true).build(),
+            SPLIT,
+            Device.cpu(),
+            null,
+            QUIET,
+            60);
+    // Then each user's windows are cut from all items but the test target (validation included)
+    java.util.List<int[]> expected = new java.util.ArrayList<>();
+    java.util.List<int[]> expectedPlain = new java.util.ArrayList<>();
+    for (int u = 0; u < SPLIT.userCount(); u++) {
+      int[] all = SPLIT.fullSequence(u);
+      int[] items = SPLIT.isEvaluable(u) ? java.util.Arrays.copyOf(all, all.length - 1) : all;
+      expected.addAll(ClozeMasking.windows(items, encoder().maxLength()));
+      expectedPlain.addAll(ClozeMasking.windows(SPLIT.trainingItems(u), encoder().maxLength()));
+    }
+    assertWindowsEqual(expected, withValidation.windows());
+    assertWindowsEqual(expectedPlain, plain.windows());
+    // And validating such a model is refused (it would score items it trained on)
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> training().optWithValidationItem(true).optEvalUsers(0).build());
+    assertTrue(e.getMessage().contains("needs evalUsers = -1"), e.getMessage());
+  }
+
+  private static void assertWindowsEqual(
+      java.util.List<int[]> expected, java.util.List<int[]> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), "window " + i);
+    }
+  }
+
+  @Test
+  void aTransientNonFiniteGradientIsRecomputedAndTheRunEqualsACleanOne() {
+    TrainingConfig config = training().optEpochs(2).build();
+    float[] clean;
+    try (var model =
+        new ClozeTrainer(encoder(), config, SPLIT, Device.cpu(), null, QUIET, 60).train().model()) {
+      clean = model.parameters().get("01layer0_qkvWeight").getArray().toFloatArray();
+    }
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ClozeTrainer faulty =
+        new ClozeTrainer(
+            encoder(),
+            config,
+            SPLIT,
+            Device.cpu(),
+            null,
+            new PrintStream(log, true, StandardCharsets.UTF_8),
+            60);
+    faulty.corruptGradientOnce(7);
+    try (var model = faulty.train().model()) {
+      assertArrayEquals(
+          clean, model.parameters().get("01layer0_qkvWeight").getArray().toFloatArray(), 0f);
+    }
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("step 7, attempt 1: gradient norm NaN"), printed);
+    assertTrue(!printed.contains("skipped"), printed);
+  }
+
+  @Test
   void checkpointOfAnotherConfigurationIsRefused(@TempDir Path dir) {
     ClozeTrainer first =
         new ClozeTrainer(

@@ -166,6 +166,30 @@ class GladModelTest {
   }
 
   @Test
+  void theStreamRefusesAnAnalysisOnlyArtifactTheEvaluatorLoads() {
+    Path where = dir.resolve("leak");
+    try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
+      GladArtifact.write(
+          where,
+          config,
+          tiny.vocabulary,
+          tiny.encoder.model().copyParameters(cpu),
+          head,
+          clusters,
+          new JsonObject(),
+          "trained with the target leak");
+    }
+    ArtifactException e = assertThrows(ArtifactException.class, () -> GladModel.load(where, "cpu"));
+    assertTrue(
+        e.getMessage()
+            .endsWith("marked analysis-only (trained with the target leak); it must not serve"),
+        e.getMessage());
+    try (GladModel model = GladModel.loadForAnalysis(where, "cpu")) {
+      assertEquals(clusters.clusterCount(), model.clusterCount());
+    }
+  }
+
+  @Test
   void refusesAnEncoderOnlyArtifact() {
     Path where = dir.resolve("bert4rec");
     try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {

@@ -95,7 +95,8 @@ class WorkflowTest {
             false,
             false,
             null,
-            json),
+            json,
+            false),
         out);
 
     // Then the artifact, the curve, the table and the JSON hold every metric and the user count
