@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class StatsTest {
@@ -27,16 +26,35 @@ class StatsTest {
   }
 
   @Test
-  void theNoOpEncoderPicksARowFromTheItemsAlone() {
-    int row = NoOpEncoderModel.rowOf(List.of("i1", "i7", "i3"), 872);
-    assertTrue(row >= 0 && row < 872);
-    assertEquals(row, NoOpEncoderModel.rowOf(List.of("i1", "i7", "i3"), 872));
-    // chunks spread over the rows (a constant would put every user in one cluster)
-    long distinct =
-        IntStream.range(0, 1000)
-            .map(i -> NoOpEncoderModel.rowOf(List.of("i" + i, "j" + i), 872))
-            .distinct()
-            .count();
-    assertTrue(distinct > 500, distinct + " distinct rows");
+  void theNoOpEncoderEncodesEachFirstItemOnceAndReusesIt() {
+    List<List<List<String>>> calls = new java.util.ArrayList<>();
+    dev.glad.flink.memory.StreamingModel real =
+        (dev.glad.flink.memory.StreamingModel)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {dev.glad.flink.memory.StreamingModel.class},
+                (proxy, method, args) -> {
+                  if (!method.getName().equals("encode")) {
+                    throw new UnsupportedOperationException(method.getName());
+                  }
+                  @SuppressWarnings("unchecked")
+                  List<List<String>> chunks = (List<List<String>>) args[0];
+                  calls.add(chunks);
+                  float[][] out = new float[chunks.size()][];
+                  for (int i = 0; i < out.length; i++) {
+                    out[i] = new float[] {chunks.get(i).get(0).hashCode(), chunks.get(i).size()};
+                  }
+                  return out;
+                });
+    NoOpEncoderModel noop = new NoOpEncoderModel(real);
+
+    float[][] first = noop.encode(List.of(List.of("a", "b"), List.of("c", "d"), List.of("a", "x")));
+    float[][] second = noop.encode(List.of(List.of("c", "y"), List.of("a", "z")));
+
+    // one real forward pass, of single-item chunks of the distinct first items
+    assertEquals(List.of(List.of(List.of("a"), List.of("c"))), calls);
+    assertArrayEquals(first[0], first[2]);
+    assertArrayEquals(first[1], second[0]);
+    assertArrayEquals(new float[] {"a".hashCode(), 1}, second[1]);
   }
 }
