@@ -38,7 +38,7 @@ final class Converters {
   /** A duration written as the job's settings write it ({@code 500ms}, {@code 10s}, {@code 2m}). */
   static final class JobDuration extends Parsing<java.time.Duration> {
     JobDuration() {
-      super(dev.glad.flink.job.GladJobOptions.CHECKPOINT_INTERVAL::parse);
+      super(v -> dev.glad.schemas.settings.DurationText.parse("value", v));
     }
   }
 

@@ -2,21 +2,18 @@ package dev.glad.cli;
 
 import dev.glad.flink.job.GladJobOptions;
 import dev.glad.flink.job.GladJobSettings;
-import dev.glad.flink.job.JobSetting;
 import dev.glad.flink.job.KafkaPreflight;
 import dev.glad.schemas.kafka.GladTopics;
 import dev.glad.tools.kafka.TopicAdmin;
 import dev.glad.tools.local.LocalJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,46 +81,14 @@ final class JobCommand implements Callable<Integer> {
     return args;
   }
 
-  /** Adds one option per job setting; called when the command line is built. */
+  /** Adds one option per setting; called when the command line is built. */
   static void addSettingOptions(CommandSpec spec) {
-    for (JobSetting<?> setting : GladJobOptions.ALL) {
-      spec.addOption(
-          OptionSpec.builder("--" + setting.key())
-              .paramLabel(label(setting))
-              .type(String.class)
-              .description(
-                  setting.description()
-                      + (setting.defaultText() == null
-                          ? ""
-                          : " (default: " + setting.defaultText() + ")"))
-              .build());
-    }
-  }
-
-  private static String label(JobSetting<?> setting) {
-    Class<?> t = setting.type();
-    if (t == Boolean.class) {
-      return "true|false";
-    }
-    if (t == Integer.class) {
-      return "N";
-    }
-    if (t == java.time.Duration.class) {
-      return "DURATION";
-    }
-    return setting.key().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    SettingOptions.addTo(spec, GladJobOptions.ALL);
   }
 
   /** The job settings given on this command line. */
   GladJobSettings settings() {
-    Map<String, String> texts = new LinkedHashMap<>();
-    for (JobSetting<?> setting : GladJobOptions.ALL) {
-      OptionSpec option = spec.findOption("--" + setting.key());
-      String value = option.getValue();
-      if (value != null) {
-        texts.put(setting.key(), value);
-      }
-    }
+    Map<String, String> texts = SettingOptions.given(spec, GladJobOptions.ALL);
     if (model != null) {
       if (texts.containsKey(GladJobOptions.MODEL_DIR.key())) {
         throw new IllegalArgumentException("give --model or --model-dir, not both");

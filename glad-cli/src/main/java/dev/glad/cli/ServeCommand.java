@@ -3,18 +3,14 @@ package dev.glad.cli;
 import dev.glad.serving.app.RankingService;
 import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceSettings;
-import dev.glad.serving.config.ServiceSetting;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,49 +38,14 @@ final class ServeCommand implements Callable<Integer> {
   /** The same Kafka client properties as every other command's (and the job's). */
   @CommandLine.Mixin KafkaClientOptions kafka;
 
-  /** Adds one option per service setting; called when the command line is built. */
+  /** Adds one option per setting; called when the command line is built. */
   static void addSettingOptions(CommandSpec spec) {
-    for (ServiceSetting<?> setting : RankingServiceOptions.ALL) {
-      spec.addOption(
-          OptionSpec.builder("--" + setting.key())
-              .paramLabel(label(setting))
-              .type(String.class)
-              .description(
-                  setting.description()
-                      + (setting.defaultText() == null
-                          ? ""
-                          : " (default: " + setting.defaultText() + ")"))
-              .build());
-    }
-  }
-
-  private static String label(ServiceSetting<?> setting) {
-    Class<?> t = setting.type();
-    if (t == Integer.class) {
-      return "N";
-    }
-    if (t == Duration.class) {
-      return "DURATION";
-    }
-    if (t.isEnum()) {
-      StringBuilder sb = new StringBuilder();
-      for (Object v : t.getEnumConstants()) {
-        sb.append(sb.length() > 0 ? "|" : "").append(v.toString().toLowerCase(Locale.ROOT));
-      }
-      return sb.toString();
-    }
-    return setting.key().toUpperCase(Locale.ROOT).replace('-', '_');
+    SettingOptions.addTo(spec, RankingServiceOptions.ALL);
   }
 
   /** The settings given on this command line (exact messages for anything wrong). */
   RankingServiceSettings settings() {
-    Map<String, String> texts = new LinkedHashMap<>();
-    for (ServiceSetting<?> setting : RankingServiceOptions.ALL) {
-      String value = spec.findOption("--" + setting.key()).getValue();
-      if (value != null) {
-        texts.put(setting.key(), value);
-      }
-    }
+    Map<String, String> texts = SettingOptions.given(spec, RankingServiceOptions.ALL);
     if (model != null) {
       if (texts.containsKey(RankingServiceOptions.MODEL_DIR.key())) {
         throw new IllegalArgumentException("give --model or --model-dir, not both");

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /** The command line: usage, help, exit codes and exact messages of every command. */
@@ -38,24 +38,28 @@ class GladCommandTest {
     return errBytes.toString(StandardCharsets.UTF_8);
   }
 
+  /** Every command of ./glad. */
+  static String[] commands() {
+    return new String[] {
+      "demo",
+      "kafka",
+      "job",
+      "savepoint",
+      "stop",
+      "serve",
+      "replay",
+      "dead-letters",
+      "bench",
+      "state-bench",
+      "serve-bench",
+      "train",
+      "evaluate",
+      "generate"
+    };
+  }
+
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "demo",
-        "kafka",
-        "job",
-        "savepoint",
-        "stop",
-        "serve",
-        "replay",
-        "dead-letters",
-        "bench",
-        "state-bench",
-        "serve-bench",
-        "train",
-        "evaluate",
-        "generate"
-      })
+  @MethodSource("commands")
   void everyCommandPrintsItsUsageWithHelpAndSucceeds(String command) {
     assertEquals(0, run(command, "--help"), err());
     assertTrue(out().startsWith("Usage: glad " + command), out());
@@ -64,23 +68,7 @@ class GladCommandTest {
   @Test
   void theTopLevelHelpListsEveryCommand() {
     assertEquals(0, run("--help"));
-    for (String c :
-        new String[] {
-          "demo",
-          "kafka",
-          "job",
-          "savepoint",
-          "stop",
-          "serve",
-          "replay",
-          "dead-letters",
-          "bench",
-          "state-bench",
-          "serve-bench",
-          "train",
-          "evaluate",
-          "generate"
-        }) {
+    for (String c : commands()) {
       assertTrue(out().contains("  " + c + " "), c + " missing in\n" + out());
     }
   }

@@ -1,5 +1,7 @@
 package dev.glad.flink.job;
 
+import dev.glad.schemas.settings.DeclaredSetting;
+import dev.glad.schemas.settings.DurationText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,7 +17,7 @@ import org.apache.flink.configuration.ConfigOptions;
  *
  * @param <T> the value type
  */
-public final class JobSetting<T> {
+public final class JobSetting<T> implements DeclaredSetting {
   /** A rule on a value: the problem as the end of "KEY ...", or empty when the value is fine. */
   @FunctionalInterface
   public interface Rule<T> {
@@ -116,6 +118,7 @@ public final class JobSetting<T> {
   }
 
   /** The key, e.g. {@code chunk-size}; on the command line {@code --chunk-size}. */
+  @Override
   public String key() {
     return option.key();
   }
@@ -125,15 +128,18 @@ public final class JobSetting<T> {
     return option;
   }
 
+  @Override
   public Class<T> type() {
     return type;
   }
 
+  @Override
   public String description() {
     return description;
   }
 
   /** The default as users write it, or null when there is none. */
+  @Override
   public String defaultText() {
     return defaultText;
   }
@@ -189,57 +195,14 @@ public final class JobSetting<T> {
     throw new IllegalArgumentException("expected true or false, got '" + value + "'");
   }
 
-  /**
-   * ISO-8601 ({@code PT5S}) or a number with a unit: {@code 500ms}, {@code 5s}, {@code 10m}, {@code
-   * 2h}, {@code 1d}.
-   */
+  /** {@link DurationText#parse}: the project's one duration format. */
   static Duration parseDuration(String key, String value) {
-    String v = value.strip();
-    try {
-      if (v.startsWith("P") || v.startsWith("p") || v.startsWith("-P")) {
-        return Duration.parse(v);
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
-      switch (v.charAt(v.length() - 1)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'm':
-          return Duration.ofMinutes(n);
-        case 'h':
-          return Duration.ofHours(n);
-        case 'd':
-          return Duration.ofDays(n);
-        default:
-          break;
-      }
-    } catch (RuntimeException e) {
-      // fall through to the message below
-    }
-    throw new IllegalArgumentException(
-        key + ": cannot parse duration '" + value + "' (use e.g. 500ms, 5s, 10m, 2h or PT5S)");
+    return DurationText.parse(key, value);
   }
 
-  /**
-   * The shortest of {@code 50ms}, {@code 5s}, {@code 10m}, {@code 2h}, {@code 1d} that is exact.
-   */
+  /** {@link DurationText#format}. */
   static String formatDuration(Duration d) {
-    long ms = d.toMillis();
-    if (ms != 0 && ms % 86_400_000 == 0) {
-      return ms / 86_400_000 + "d";
-    }
-    if (ms != 0 && ms % 3_600_000 == 0) {
-      return ms / 3_600_000 + "h";
-    }
-    if (ms != 0 && ms % 60_000 == 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms % 1000 == 0) {
-      return ms / 1000 + "s";
-    }
-    return ms + "ms";
+    return DurationText.format(d);
   }
 
   @Override

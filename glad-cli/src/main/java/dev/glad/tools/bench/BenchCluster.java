@@ -206,14 +206,10 @@ final class BenchCluster implements AutoCloseable {
     return b;
   }
 
-  /** c of the artifact, as the job takes it (nothing connects to Kafka here). */
+  /** c of the artifact, checked as the job checks it before submission. */
   static int chunkSizeOf(java.nio.file.Path model) {
-    return dev.glad.flink.job.KafkaIo.job(
-            dev.glad.flink.job.GladJobSettings.builder()
-                .set(dev.glad.flink.job.GladJobOptions.BOOTSTRAP_SERVERS, "localhost:9092")
-                .set(dev.glad.flink.job.GladJobOptions.MODEL_DIR, model.toString())
-                .build())
-        .chunkSize();
+    return new dev.glad.flink.memory.GladStreamingModel.Factory(model.toString(), "cpu", null)
+        .checkedChunkSize(java.util.Optional.empty());
   }
 
   /** Deletes a bench's work directory. */

@@ -260,31 +260,15 @@ public final class StateBench {
         new SyntheticInteractions(
             SyntheticInteractions.Settings.defaults(options.seed(), 0).withUsers(users));
     Map<String, Integer> eventsOfUser = new HashMap<>();
-    long t = System.nanoTime();
-    long lastReport = t;
     try (PacedProducer producer = PacedProducer.bulk(bootstrap, KafkaClientConfig.none())) {
-      for (long i = 0; i < events; i++) {
-        InteractionEvent e =
-            InteractionEvent.newBuilder(generator.next())
-                .setEventTime(Instant.ofEpochMilli(start + i))
-                .build();
-        eventsOfUser.merge(e.getUserId(), 1, Integer::sum);
-        producer.send(
-            topics.interactions().name(),
-            e.getUserId().getBytes(StandardCharsets.UTF_8),
-            topics.interactions().serializeValue(e));
-        if (System.nanoTime() - lastReport > 5e9) {
-          lastReport = System.nanoTime();
-          double rate = i / seconds(t);
-          out.printf(
-              Locale.ROOT,
-              "  producing: %,d / %,d events, %,.0f events/s, ETA %.0f s%n",
-              i,
-              events,
-              rate,
-              (events - i) / rate);
-        }
-      }
+      BenchHistory.send(
+          producer,
+          topics,
+          generator,
+          events,
+          start,
+          out,
+          e -> eventsOfUser.merge(e.getUserId(), 1, Integer::sum));
       // a tick on every partition, a minute of event time later: it moves every partition's
       // watermark past the history, so every chunk of it completes
       for (String tick : ticksOnEveryPartition()) {

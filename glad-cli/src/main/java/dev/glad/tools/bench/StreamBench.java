@@ -315,30 +315,8 @@ public final class StreamBench {
   private void fill(String bootstrap, GladTopics topics) {
     long start = System.currentTimeMillis() - options.events() - Duration.ofMinutes(1).toMillis();
     SyntheticInteractions generator = new SyntheticInteractions(generatorSettings());
-    long t = System.nanoTime();
-    long lastReport = t;
     try (PacedProducer producer = PacedProducer.bulk(bootstrap, KafkaClientConfig.none())) {
-      for (int i = 0; i < options.events(); i++) {
-        InteractionEvent e =
-            InteractionEvent.newBuilder(generator.next())
-                .setEventTime(Instant.ofEpochMilli(start + i))
-                .build();
-        producer.send(
-            topics.interactions().name(),
-            e.getUserId().getBytes(StandardCharsets.UTF_8),
-            topics.interactions().serializeValue(e));
-        if (System.nanoTime() - lastReport > 10e9) {
-          lastReport = System.nanoTime();
-          double rate = i / seconds(t);
-          out.printf(
-              Locale.ROOT,
-              "  filling: %,d / %,d events, %,.0f/s, ETA %.0f s%n",
-              i,
-              options.events(),
-              rate,
-              (options.events() - i) / rate);
-        }
-      }
+      BenchHistory.send(producer, topics, generator, options.events(), start, out, e -> {});
       producer.flush();
     }
   }

@@ -1,5 +1,7 @@
 package dev.glad.serving.config;
 
+import dev.glad.schemas.settings.DeclaredSetting;
+import dev.glad.schemas.settings.DurationText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,7 +15,7 @@ import java.util.function.Function;
  *
  * @param <T> the value type
  */
-public final class ServiceSetting<T> {
+public final class ServiceSetting<T> implements DeclaredSetting {
   /** A rule on a value: the problem as the end of "KEY ...", or empty when the value is fine. */
   @FunctionalInterface
   public interface Rule<T> {
@@ -81,10 +83,10 @@ public final class ServiceSetting<T> {
     return new ServiceSetting<>(
         key,
         Duration.class,
-        v -> parseDuration(key, v),
+        v -> DurationText.parse(key, v),
         rule,
         defaultValue,
-        formatDuration(defaultValue),
+        DurationText.format(defaultValue),
         description,
         false);
   }
@@ -120,19 +122,23 @@ public final class ServiceSetting<T> {
   }
 
   /** The key, e.g. {@code max-candidates}; on the command line {@code --max-candidates}. */
+  @Override
   public String key() {
     return key;
   }
 
+  @Override
   public Class<T> type() {
     return type;
   }
 
+  @Override
   public String description() {
     return description;
   }
 
   /** The default as users write it, or null when there is none. */
+  @Override
   public String defaultText() {
     return defaultText;
   }
@@ -174,49 +180,6 @@ public final class ServiceSetting<T> {
             problem -> {
               throw new IllegalArgumentException(key + " " + problem);
             });
-  }
-
-  /** ISO-8601 ({@code PT5S}) or a number with a unit: {@code 500ms}, {@code 5s}, {@code 10m}. */
-  static Duration parseDuration(String key, String value) {
-    String v = value.strip();
-    try {
-      if (v.startsWith("P") || v.startsWith("p")) {
-        return Duration.parse(v);
-      }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
-      switch (v.charAt(v.length() - 1)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'm':
-          return Duration.ofMinutes(n);
-        case 'h':
-          return Duration.ofHours(n);
-        default:
-          break;
-      }
-    } catch (RuntimeException e) {
-      // the message below
-    }
-    throw new IllegalArgumentException(
-        key + ": cannot parse duration '" + value + "' (use e.g. 500ms, 5s, 10m, 2h or PT5S)");
-  }
-
-  /** The shortest of {@code 50ms}, {@code 5s}, {@code 10m}, {@code 2h} that is exact. */
-  static String formatDuration(Duration d) {
-    long ms = d.toMillis();
-    if (ms != 0 && ms % 3_600_000 == 0) {
-      return ms / 3_600_000 + "h";
-    }
-    if (ms != 0 && ms % 60_000 == 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms % 1000 == 0) {
-      return ms / 1000 + "s";
-    }
-    return ms + "ms";
   }
 
   @Override
