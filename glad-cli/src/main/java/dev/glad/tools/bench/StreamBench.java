@@ -111,6 +111,14 @@ public final class StreamBench {
         throw new IllegalArgumentException(
             "--events, --users, --repeats, --parallelism must be >= 1 and --modes non-empty");
       }
+      if (window.compareTo(checkpointInterval.multipliedBy(2)) < 0) {
+        throw new IllegalArgumentException(
+            "--window ("
+                + window
+                + ") must be at least twice --checkpoint-interval ("
+                + checkpointInterval
+                + "): the rate is measured between the source's offset commits, one per checkpoint");
+      }
       if (!(latencyLoad >= 0 && latencyLoad < 1)) {
         throw new IllegalArgumentException(
             "--latency-load must be in [0, 1) (0 skips the latency phase), got " + latencyLoad);
