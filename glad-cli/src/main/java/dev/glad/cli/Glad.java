@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ReplayCommand.class,
       DeadLettersCommand.class,
+      EraseUserCommand.class,
       BenchCommand.class,
       StateBenchCommand.class,
       ServeBenchCommand.class,

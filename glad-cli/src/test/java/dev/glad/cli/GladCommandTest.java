@@ -49,6 +49,7 @@ class GladCommandTest {
       "serve",
       "replay",
       "dead-letters",
+      "erase-user",
       "bench",
       "state-bench",
       "serve-bench",

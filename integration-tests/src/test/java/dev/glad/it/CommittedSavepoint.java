@@ -21,14 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.state.api.OperatorIdentifier;
-import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 
 /**
@@ -133,14 +128,7 @@ final class CommittedSavepoint {
   /** What {@code reader} makes of each user's key and state in {@code user-memory}. */
   static <T> List<T> readUserMemory(Path savepoint, KeyedStateReaderFunction<String, T> reader)
       throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-    List<T> read = new ArrayList<>();
-    SavepointReader.read(env, savepoint.toUri().toString(), new EmbeddedRocksDBStateBackend())
-        .readKeyedState(OperatorIdentifier.forUid(GladJob.USER_MEMORY_UID), reader)
-        .executeAndCollect()
-        .forEachRemaining(read::add);
-    return read;
+    return SavepointStates.read(savepoint, GladJob.USER_MEMORY_UID, reader);
   }
 
   /** The user-memory updates a run restored from a savepoint with {@code atSavepoint} owes. */

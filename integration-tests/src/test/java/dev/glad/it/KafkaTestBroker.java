@@ -184,11 +184,31 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     return read(topic, Duration.ofSeconds(30), false, "read_uncommitted");
   }
 
+  /** A record's key and value (null: a tombstone). */
+  public record Keyed<K, V>(K key, V value) {}
+
+  /**
+   * What is committed to {@code topic} at this moment with the keys, in each partition's order;
+   * tombstones included.
+   */
+  public <K, V> List<Keyed<K, V>> readCommittedKeyedSoFar(Topic<K, V> topic) {
+    return readKeyed(topic, Duration.ofSeconds(30), false, "read_committed");
+  }
+
   private <K, V> List<V> read(Topic<K, V> topic, Duration timeout, boolean settled) {
     return read(topic, timeout, settled, "read_committed");
   }
 
   private <K, V> List<V> read(
+      Topic<K, V> topic, Duration timeout, boolean settled, String isolation) {
+    List<V> values = new ArrayList<>();
+    for (Keyed<K, V> r : readKeyed(topic, timeout, settled, isolation)) {
+      values.add(r.value());
+    }
+    return values;
+  }
+
+  private <K, V> List<Keyed<K, V>> readKeyed(
       Topic<K, V> topic, Duration timeout, boolean settled, String isolation) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -197,7 +217,7 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
     p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<V> values = new ArrayList<>();
+    List<Keyed<K, V>> values = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
@@ -223,7 +243,10 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           try {
-            values.add(topic.deserializeValue(r.value()));
+            values.add(
+                new Keyed<>(
+                    r.key() == null ? null : topic.deserializeKey(r.key()),
+                    topic.deserializeValue(r.value())));
           } catch (org.apache.kafka.common.errors.SerializationException e) {
             // a record a test put there on purpose (bad input): a consumer skips it
             System.out.println(

@@ -10,11 +10,19 @@ final class RunningJobs {
   static boolean running(JobClient job) throws Exception {
     var status = job.getJobStatus().get(30, java.util.concurrent.TimeUnit.SECONDS);
     if (status.isGloballyTerminalState()) {
+      Throwable failure = job.getJobExecutionResult().handle((r, e) -> e).get();
+      Throwable root = failure;
+      while (root != null && root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      // the job's own exception sits at the bottom of the client's wrappers
       throw new AssertionError(
           "the job ended: "
               + status
               + "; "
-              + job.getJobExecutionResult().handle((r, e) -> e).get());
+              + failure
+              + (root == failure ? "" : "; root cause: " + root),
+          failure);
     }
     return true;
   }

@@ -1,5 +1,6 @@
 package dev.glad.flink.chunk;
 
+import dev.glad.flink.erasure.Erasure;
 import dev.glad.flink.ingest.DeadLetters;
 import dev.glad.flink.ingest.IngestedEvent;
 import dev.glad.flink.state.OpenChunk;
@@ -10,10 +11,12 @@ import dev.glad.schemas.DeadLetterReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -22,7 +25,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -43,9 +46,13 @@ import org.apache.flink.util.Collector;
  * </ul>
  *
  * <p>Duplicates and too-late events leave through {@link DeadLetters#TAG} with their reason.
+ *
+ * <p>Input 2 erases users: an {@link Erasure} removes the user's open chunk, pending events, dedupe
+ * ids and their timers, counts them into the erasure, and passes it on in the chunk stream, after
+ * every chunk of the user emitted before it. Events that come later start the user afresh.
  */
 public final class ChunkAssembler
-    extends KeyedProcessFunction<String, IngestedEvent, CompletedChunk> {
+    extends KeyedCoProcessFunction<String, IngestedEvent, Erasure, ChunkOrErasure> {
   private static final long serialVersionUID = 1L;
 
   private final int chunkSize;
@@ -72,20 +79,26 @@ public final class ChunkAssembler
     this.cleanupGranularityMillis = Math.max(1, dedupeWindowMillis / 4);
   }
 
+  /** The user's incomplete chunk: the descriptor savepoint readers use too. */
+  public static ValueStateDescriptor<OpenChunk> openChunkDescriptor() {
+    return new ValueStateDescriptor<>("open-chunk", new AvroTypeInfo<>(OpenChunk.class));
+  }
+
+  /** Events waiting for the watermark, by event time. */
+  public static MapStateDescriptor<Long, PendingEvents> pendingDescriptor() {
+    return new MapStateDescriptor<>("pending", Types.LONG, new AvroTypeInfo<>(PendingEvents.class));
+  }
+
+  /** Event ids seen within the dedupe window, with their event times. */
+  public static MapStateDescriptor<String, Long> seenEventIdsDescriptor() {
+    return new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG);
+  }
+
   @Override
   public void open(OpenContext openContext) {
-    openChunk =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>("open-chunk", new AvroTypeInfo<>(OpenChunk.class)));
-    pending =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pending", Types.LONG, new AvroTypeInfo<>(PendingEvents.class)));
-    seenEventIds =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.LONG));
+    openChunk = getRuntimeContext().getState(openChunkDescriptor());
+    pending = getRuntimeContext().getMapState(pendingDescriptor());
+    seenEventIds = getRuntimeContext().getMapState(seenEventIdsDescriptor());
     var metrics = getRuntimeContext().getMetricGroup();
     chunksCompleted = metrics.counter("chunksCompleted");
     duplicates = metrics.counter("duplicateEvents");
@@ -94,7 +107,7 @@ public final class ChunkAssembler
   }
 
   @Override
-  public void processElement(IngestedEvent in, Context ctx, Collector<CompletedChunk> out)
+  public void processElement1(IngestedEvent in, Context ctx, Collector<ChunkOrErasure> out)
       throws Exception {
     String eventId = in.event.getEventId();
     long eventTime = in.eventTime();
@@ -154,15 +167,46 @@ public final class ChunkAssembler
     }
   }
 
+  /** Removes everything the assembler holds of the user and passes the erasure on. */
+  @Override
+  public void processElement2(Erasure erasure, Context ctx, Collector<ChunkOrErasure> out)
+      throws Exception {
+    OpenChunk chunk = openChunk.value();
+    if (chunk != null) {
+      erasure.openChunkItems = chunk.getItemIds().size();
+      openChunk.clear();
+    }
+    Set<Long> timers = new HashSet<>();
+    for (Map.Entry<Long, PendingEvents> e : pending.entries()) {
+      erasure.pendingEvents += e.getValue().getEvents().size();
+      timers.add(e.getKey());
+    }
+    pending.clear();
+    for (Map.Entry<String, Long> e : seenEventIds.entries()) {
+      erasure.dedupeIds++;
+      // every id still held has its cleanup timer pending: the timer removes it when it fires
+      timers.add(cleanupTimerOf(e.getValue()));
+    }
+    seenEventIds.clear();
+    for (long timer : timers) {
+      ctx.timerService().deleteEventTimeTimer(timer);
+    }
+    erasure.timers = timers.size();
+    out.collect(ChunkOrErasure.of(erasure));
+  }
+
   private void remember(String eventId, long eventTime, Context ctx) throws Exception {
     seenEventIds.put(eventId, eventTime);
-    ctx.timerService()
-        .registerEventTimeTimer(
-            ChunkBuilder.roundUp(eventTime + dedupeWindowMillis, cleanupGranularityMillis));
+    ctx.timerService().registerEventTimeTimer(cleanupTimerOf(eventTime));
+  }
+
+  /** The timer that forgets an event id seen at {@code eventTime}: on a coarse grid. */
+  private long cleanupTimerOf(long eventTime) {
+    return ChunkBuilder.roundUp(eventTime + dedupeWindowMillis, cleanupGranularityMillis);
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<CompletedChunk> out)
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChunkOrErasure> out)
       throws Exception {
     PendingEvents due = pending.get(timestamp);
     if (due != null) {
@@ -191,7 +235,7 @@ public final class ChunkAssembler
     }
   }
 
-  private void release(List<PendingEvent> events, String userId, Collector<CompletedChunk> out)
+  private void release(List<PendingEvent> events, String userId, Collector<ChunkOrErasure> out)
       throws Exception {
     OpenChunk chunk = openChunk.value();
     if (chunk == null) {
@@ -201,7 +245,7 @@ public final class ChunkAssembler
       Optional<CompletedChunk> completed = ChunkBuilder.append(chunk, userId, event, chunkSize);
       if (completed.isPresent()) {
         chunksCompleted.inc();
-        out.collect(completed.get());
+        out.collect(ChunkOrErasure.of(completed.get()));
       }
     }
     openChunk.update(chunk);

@@ -119,7 +119,8 @@ public final class InteractionDeserializer
             nowMillis));
   }
 
-  private static String abbreviate(String s) {
+  /** An id for a message: at most 80 characters. */
+  public static String abbreviate(String s) {
     return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 

@@ -18,6 +18,11 @@ import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
 import static dev.glad.flink.job.GladJobOptions.SOURCE_IDLENESS;
 
 import dev.glad.flink.chunk.ChunkAssembler;
+import dev.glad.flink.chunk.ChunkOrErasure;
+import dev.glad.flink.erasure.DecodedDeletion;
+import dev.glad.flink.erasure.DeletionAudits;
+import dev.glad.flink.erasure.Erasure;
+import dev.glad.flink.erasure.SplitDeletions;
 import dev.glad.flink.ingest.DeadLetterCounter;
 import dev.glad.flink.ingest.DeadLetters;
 import dev.glad.flink.ingest.DecodedRecord;
@@ -26,16 +31,19 @@ import dev.glad.flink.ingest.SplitDeadLetters;
 import dev.glad.flink.memory.ChunkEncoderOperator;
 import dev.glad.flink.memory.ClusterDelta;
 import dev.glad.flink.memory.ClusterMemoryOperator;
-import dev.glad.flink.memory.EncodedChunk;
+import dev.glad.flink.memory.EncodedOrErasure;
 import dev.glad.flink.memory.StreamingModel;
 import dev.glad.flink.memory.UserMemoryFunction;
+import dev.glad.flink.memory.UserMemoryOrTombstone;
 import dev.glad.model.encoder.EncoderConfig;
 import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
-import dev.glad.schemas.UserMemory;
+import dev.glad.schemas.DeletionAudit;
 import java.util.Objects;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -63,10 +71,12 @@ import org.apache.flink.util.Collector;
  *   -> decode-split        --dead letters-->  dead-letter sink
  *   -> keyBy(userId)
  *   -> chunk-assembler     --dead letters-->  dead-letter sink
- *   -> CompletedChunk stream (optionally its own sink)
+ *        ^ keyBy(userId) <- split-deletions <- user-deletions source  --rejected--> audit sink
+ *   -> chunks and erasures, in one stream (the chunks optionally to their own sink)
  *   -> chunk-encoder       micro-batched encoding + nearest centroid; cluster updates broadcast in
  *   -> keyBy(userId)
- *   -> user-memory         edges, h_U^0, counters  --> UserMemory sink
+ *   -> user-memory         edges, h_U^0, counters  --> UserMemory sink (erasures: tombstones)
+ *                          --erasure audits--> audit sink
  *   -> keyBy(clusterId)    (cluster deltas, when cluster updates are on)
  *   -> cluster-memory      sequential k-means, user-side sums, h_CE^1  --> ClusterMemory sink
  *                          (read back by the cluster-feedback source and broadcast)
@@ -74,11 +84,20 @@ import org.apache.flink.util.Collector;
  *
  * The memory stages are added when a model is configured ({@link Builder#memory}).
  *
+ * <p>Erasure travels in band: the chunk assembler clears the user and passes the erasure on in its
+ * chunk stream, so each later stage meets it after every chunk of the user emitted before it (one
+ * Flink channel keeps its order), and the tombstone lands after the user's last memory.
+ *
  * <p>Every stateful operator has a stable uid (the constants below): renaming one orphans its state
  * in existing savepoints.
  */
 public final class GladJob {
   public static final String SOURCE_UID = "interactions-source";
+  public static final String DELETIONS_SOURCE_UID = "user-deletions-source";
+  public static final String SPLIT_DELETIONS_UID = "split-deletions";
+  public static final String COMPLETED_CHUNKS_UID = "completed-chunks-of-stream";
+  public static final String CHUNK_ONLY_AUDIT_UID = "erasure-audit-without-memory";
+  public static final String DELETION_AUDIT_SINK_UID = "deletion-audit-sink";
   public static final String DECODE_SPLIT_UID = "decode-split";
   public static final String CHUNK_ASSEMBLER_UID = "chunk-assembler";
   public static final String DEAD_LETTER_COUNTER_UID = "dead-letter-counter";
@@ -95,6 +114,8 @@ public final class GladJob {
 
   private final GladJobSettings settings;
   private final Source<DecodedRecord, ?, ?> interactions;
+  private final Source<DecodedDeletion, ?, ?> deletions;
+  private final Sink<DeletionAudit> deletionAuditSink;
   private final Sink<DeadLetter> deadLetterSink;
   private final Sink<CompletedChunk> completedChunkSink;
   private final Memory memory;
@@ -106,6 +127,8 @@ public final class GladJob {
     this.chunkSize = chunkSize;
     this.runId = b.runId != null ? b.runId : java.util.UUID.randomUUID().toString();
     this.interactions = b.interactions;
+    this.deletions = b.deletions;
+    this.deletionAuditSink = b.deletionAuditSink;
     this.deadLetterSink = b.deadLetterSink;
     this.completedChunkSink = b.completedChunkSink;
     this.memory = b.memory;
@@ -116,14 +139,14 @@ public final class GladJob {
    *
    * @param model opens the trained model on each task
    * @param clusterFeedback the cluster-memory topic read back (null when cluster updates are off)
-   * @param userMemorySink where UserMemory records go
+   * @param userMemorySink where UserMemory records and the tombstones of erased users go
    * @param clusterMemorySink where ClusterMemory records go (null when cluster updates are off)
    * @param assignmentSink optional audit of every k-means step
    */
   public record Memory(
       StreamingModel.Factory model,
       Source<ClusterMemory, ?, ?> clusterFeedback,
-      Sink<UserMemory> userMemorySink,
+      Sink<UserMemoryOrTombstone> userMemorySink,
       Sink<ClusterMemory> clusterMemorySink,
       Sink<ClusterAssignment> assignmentSink) {}
 
@@ -134,7 +157,7 @@ public final class GladJob {
   /** The streams the topology produces, for tests; memory streams are null without a model. */
   public record Topology(
       DataStream<CompletedChunk> completedChunks,
-      DataStream<UserMemory> userMemory,
+      SingleOutputStreamOperator<UserMemoryOrTombstone> userMemory,
       DataStream<ClusterMemory> clusterMemory) {}
 
   /**
@@ -170,19 +193,38 @@ public final class GladJob {
             .uid(DECODE_SPLIT_UID)
             .name("decode-split");
 
-    SingleOutputStreamOperator<CompletedChunk> chunks =
+    SingleOutputStreamOperator<Erasure> erasures =
+        env.fromSource(deletions, outsideEventTime(), "user-deletions")
+            .uid(DELETIONS_SOURCE_UID)
+            .process(new SplitDeletions())
+            .uid(SPLIT_DELETIONS_UID)
+            .name("split-deletions");
+
+    SingleOutputStreamOperator<ChunkOrErasure> assembled =
         events
             .keyBy(e -> e.event.getUserId(), Types.STRING)
+            .connect(erasures.keyBy(e -> e.userId, Types.STRING))
             .process(
                 new ChunkAssembler(
-                    chunkSize, settings.get(ALLOWED_LATENESS), settings.get(DEDUPE_WINDOW)))
-            .returns(new AvroTypeInfo<>(CompletedChunk.class))
+                    chunkSize, settings.get(ALLOWED_LATENESS), settings.get(DEDUPE_WINDOW)),
+                TypeInformation.of(ChunkOrErasure.class))
             .uid(CHUNK_ASSEMBLER_UID)
             .name("chunk-assembler");
+    DataStream<CompletedChunk> chunks =
+        assembled
+            .flatMap(
+                (ChunkOrErasure r, Collector<CompletedChunk> out) -> {
+                  if (r.isChunk()) {
+                    out.collect(r.chunk);
+                  }
+                })
+            .returns(new AvroTypeInfo<>(CompletedChunk.class))
+            .uid(COMPLETED_CHUNKS_UID)
+            .name("completed-chunks-of-stream");
 
     events
         .getSideOutput(DeadLetters.TAG)
-        .union(chunks.getSideOutput(DeadLetters.TAG))
+        .union(assembled.getSideOutput(DeadLetters.TAG))
         .map(new DeadLetterCounter())
         .returns(new AvroTypeInfo<>(DeadLetter.class))
         .uid(DEAD_LETTER_COUNTER_UID)
@@ -194,13 +236,57 @@ public final class GladJob {
     if (completedChunkSink != null) {
       chunks.sinkTo(completedChunkSink).uid(COMPLETED_CHUNK_SINK_UID).name("completed-chunks");
     }
+    DataStream<DeletionAudit> audits = erasures.getSideOutput(SplitDeletions.AUDITS);
+    Topology topology;
     if (memory == null) {
-      return new Topology(chunks, null, null);
+      // nothing after the assembler holds the user: its erasures are complete
+      audits =
+          audits.union(
+              assembled
+                  .flatMap(
+                      (ChunkOrErasure r, Collector<DeletionAudit> out) -> {
+                        if (!r.isChunk()) {
+                          out.collect(
+                              DeletionAudits.erased(
+                                  r.erasure, 0, 0, false, System.currentTimeMillis()));
+                        }
+                      })
+                  .returns(new AvroTypeInfo<>(DeletionAudit.class))
+                  .uid(CHUNK_ONLY_AUDIT_UID)
+                  .name("erasure-audit-without-memory"));
+      topology = new Topology(chunks, null, null);
+    } else {
+      topology = addMemory(env, assembled, chunks);
+      audits = audits.union(topology.userMemory().getSideOutput(SplitDeletions.AUDITS));
     }
-    return addMemory(env, chunks);
+    audits.sinkTo(deletionAuditSink).uid(DELETION_AUDIT_SINK_UID).name("deletion-audits");
+    return topology;
   }
 
-  private Topology addMemory(StreamExecutionEnvironment env, DataStream<CompletedChunk> chunks) {
+  /**
+   * Deletion requests have no event time, and their input must never move the chunk assembler's
+   * event-time clock (it takes the smaller watermark of its active inputs): the deletions source
+   * declares itself idle at every periodic emit, so only the interactions move the clock. (At the
+   * end of time it would instead become the clock whenever the interactions go idle, and every
+   * later event would be too late.)
+   */
+  private static <T> WatermarkStrategy<T> outsideEventTime() {
+    return context ->
+        new WatermarkGenerator<>() {
+          @Override
+          public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+          @Override
+          public void onPeriodicEmit(WatermarkOutput output) {
+            output.markIdle();
+          }
+        };
+  }
+
+  private Topology addMemory(
+      StreamExecutionEnvironment env,
+      DataStream<ChunkOrErasure> assembled,
+      DataStream<CompletedChunk> chunks) {
     TypeInformation<ClusterMemory> clusterType = new AvroTypeInfo<>(ClusterMemory.class);
     DataStream<ClusterMemory> feedback =
         settings.get(CLUSTER_UPDATES)
@@ -214,12 +300,12 @@ public final class GladJob {
                 .uid(NO_CLUSTER_FEEDBACK_UID)
                 .name("no-cluster-feedback");
 
-    SingleOutputStreamOperator<EncodedChunk> encoded =
-        chunks
+    SingleOutputStreamOperator<EncodedOrErasure> encoded =
+        assembled
             .connect(feedback.broadcast())
             .transform(
                 "chunk-encoder",
-                TypeInformation.of(EncodedChunk.class),
+                TypeInformation.of(EncodedOrErasure.class),
                 new ChunkEncoderOperator(
                     memory.model(),
                     runId,
@@ -227,13 +313,13 @@ public final class GladJob {
                     settings.get(ENCODER_MAX_WAIT).toMillis()))
             .uid(CHUNK_ENCODER_UID);
 
-    SingleOutputStreamOperator<UserMemory> users =
+    SingleOutputStreamOperator<UserMemoryOrTombstone> users =
         encoded
-            .keyBy(c -> c.userId, Types.STRING)
+            .keyBy(EncodedOrErasure::userId, Types.STRING)
             .connect(feedback.broadcast(UserMemoryFunction.CLUSTER_UPDATES))
             .process(
                 new UserMemoryFunction(memory.model(), runId, settings.get(CLUSTER_UPDATES)),
-                new AvroTypeInfo<>(UserMemory.class))
+                TypeInformation.of(UserMemoryOrTombstone.class))
             .uid(USER_MEMORY_UID)
             .name("user-memory");
     users.sinkTo(memory.userMemorySink()).uid(USER_MEMORY_SINK_UID).name("user-memory-sink");
@@ -312,10 +398,15 @@ public final class GladJob {
     return conf;
   }
 
-  /** Validating builder: the source, the dead-letter sink and the settings are required. */
+  /**
+   * Validating builder: the sources, the dead-letter and deletion-audit sinks and the settings are
+   * required.
+   */
   public static final class Builder {
     private GladJobSettings settings;
     private Source<DecodedRecord, ?, ?> interactions;
+    private Source<DecodedDeletion, ?, ?> deletions;
+    private Sink<DeletionAudit> deletionAuditSink;
     private Sink<DeadLetter> deadLetterSink;
     private Sink<CompletedChunk> completedChunkSink;
     private Memory memory;
@@ -336,6 +427,18 @@ public final class GladJob {
 
     public Builder interactions(Source<DecodedRecord, ?, ?> source) {
       this.interactions = source;
+      return this;
+    }
+
+    /** The requests to erase users ({@link dev.glad.schemas.UserDeletion}). */
+    public Builder deletions(Source<DecodedDeletion, ?, ?> source) {
+      this.deletions = source;
+      return this;
+    }
+
+    /** Where the audit record of every deletion request goes. */
+    public Builder deletionAuditSink(Sink<DeletionAudit> sink) {
+      this.deletionAuditSink = sink;
       return this;
     }
 
@@ -360,6 +463,8 @@ public final class GladJob {
       Objects.requireNonNull(settings, "settings must be set");
       Objects.requireNonNull(interactions, "interactions source must be set");
       Objects.requireNonNull(deadLetterSink, "dead-letter sink must be set");
+      Objects.requireNonNull(deletions, "user-deletions source must be set");
+      Objects.requireNonNull(deletionAuditSink, "deletion-audit sink must be set");
       if (memory != null) {
         Objects.requireNonNull(memory.model(), "memory: model must be set");
         Objects.requireNonNull(memory.userMemorySink(), "memory: user-memory sink must be set");

@@ -14,16 +14,19 @@ import static dev.glad.flink.job.GladJobOptions.TOPIC_PREFIX;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTIONAL_ID_PREFIX;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTION_TIMEOUT;
 
+import dev.glad.flink.erasure.DecodedDeletion;
+import dev.glad.flink.erasure.DeletionDeserializer;
 import dev.glad.flink.ingest.DecodedRecord;
 import dev.glad.flink.ingest.InteractionDeserializer;
 import dev.glad.flink.memory.ClusterFeedbackDeserializer;
 import dev.glad.flink.memory.GladStreamingModel;
 import dev.glad.flink.memory.StreamingModel;
+import dev.glad.flink.memory.UserMemoryOrTombstone;
 import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
-import dev.glad.schemas.UserMemory;
+import dev.glad.schemas.DeletionAudit;
 import dev.glad.schemas.kafka.GladTopics;
 import dev.glad.schemas.kafka.Topic;
 import java.nio.ByteBuffer;
@@ -64,6 +67,13 @@ public final class KafkaIo {
         GladJob.builder()
             .settings(settings)
             .interactions(interactionsSource(settings, topics))
+            .deletions(deletionsSource(settings, topics))
+            .deletionAuditSink(
+                sink(
+                    settings,
+                    GladTopics::deletionsAudit,
+                    DeletionAudit::getUserId,
+                    "deletions-audit"))
             .deadLetterSink(
                 sink(settings, GladTopics::deadLetters, KafkaIo::deadLetterKey, "dead-letters"));
     if (settings.get(EMIT_COMPLETED_CHUNKS)) {
@@ -80,7 +90,12 @@ public final class KafkaIo {
           new GladJob.Memory(
               model,
               updates ? clusterFeedbackSource(settings, topics) : null,
-              sink(settings, GladTopics::userMemory, UserMemory::getUserId, "user-memory"),
+              sink(
+                  settings,
+                  GladTopics::userMemory,
+                  UserMemoryOrTombstone::userId,
+                  UserMemoryOrTombstone::valueOrNull,
+                  "user-memory"),
               updates
                   ? sink(
                       settings,
@@ -126,6 +141,30 @@ public final class KafkaIo {
     return b.build();
   }
 
+  /**
+   * The user-deletions topic, read_committed. A job without state starts at its committed offsets,
+   * else at the earliest: a request sent while the job was down is still carried out.
+   */
+  @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
+  public static KafkaSource<DecodedDeletion> deletionsSource(
+      GladJobSettings settings, GladTopics topics) {
+    requireBootstrap(settings);
+    KafkaSourceBuilder<DecodedDeletion> b =
+        KafkaSource.<DecodedDeletion>builder()
+            .setProperties(clientProperties(settings))
+            .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
+            .setTopics(topics.userDeletions().name())
+            .setGroupId(settings.get(CONSUMER_GROUP) + "-deletions")
+            .setDeserializer(new DeletionDeserializer())
+            .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+            .setProperty("commit.offsets.on.checkpoint", "true")
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+    if (settings.get(BOUNDED)) {
+      b.setBounded(OffsetsInitializer.latest());
+    }
+    return b.build();
+  }
+
   public static KafkaSource<DecodedRecord> interactionsSource(
       GladJobSettings settings, GladTopics topics) {
     requireBootstrap(settings);
@@ -165,17 +204,31 @@ public final class KafkaIo {
       SerializableFunction<GladTopics, Topic<K, V>> which,
       SerializableFunction<V, K> keyOf,
       String name) {
+    return sink(settings, which, keyOf, v -> v, name);
+  }
+
+  /**
+   * {@link #sink(GladJobSettings, SerializableFunction, SerializableFunction, String)} of elements
+   * that carry a topic's value: {@code valueOf} returns it, or null for a tombstone.
+   */
+  public static <K, V, E> KafkaSink<E> sink(
+      GladJobSettings settings,
+      SerializableFunction<GladTopics, Topic<K, V>> which,
+      SerializableFunction<E, K> keyOf,
+      SerializableFunction<E, V> valueOf,
+      String name) {
     requireBootstrap(settings);
     Properties producer = clientProperties(settings);
     producer.put(
         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
         Long.toString(settings.get(TRANSACTION_TIMEOUT).toMillis()));
-    return KafkaSink.<V>builder()
+    return KafkaSink.<E>builder()
         .setBootstrapServers(settings.get(BOOTSTRAP_SERVERS))
         .setKafkaProducerConfig(producer)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(settings.get(TRANSACTIONAL_ID_PREFIX) + "-" + name)
-        .setRecordSerializer(new TopicSerializer<>(settings.get(TOPIC_PREFIX), which, keyOf))
+        .setRecordSerializer(
+            new TopicSerializer<>(settings.get(TOPIC_PREFIX), which, keyOf, valueOf))
         .build();
   }
 
@@ -208,30 +261,34 @@ public final class KafkaIo {
    * Writes values to one registry topic with the registry's serdes. Serdes are not serializable, so
    * the topic is looked up again on the task from the prefix and a selector.
    */
-  private static final class TopicSerializer<K, V> implements KafkaRecordSerializationSchema<V> {
-    private static final long serialVersionUID = 1L;
+  private static final class TopicSerializer<K, V, E> implements KafkaRecordSerializationSchema<E> {
+    private static final long serialVersionUID = 2L;
 
     private final String topicPrefix;
     private final SerializableFunction<GladTopics, Topic<K, V>> which;
-    private final SerializableFunction<V, K> keyOf;
+    private final SerializableFunction<E, K> keyOf;
+    private final SerializableFunction<E, V> valueOf;
     private transient Topic<K, V> topic;
 
     TopicSerializer(
         String topicPrefix,
         SerializableFunction<GladTopics, Topic<K, V>> which,
-        SerializableFunction<V, K> keyOf) {
+        SerializableFunction<E, K> keyOf,
+        SerializableFunction<E, V> valueOf) {
       this.topicPrefix = topicPrefix;
       this.which = which;
       this.keyOf = keyOf;
+      this.valueOf = valueOf;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
-        V element, KafkaSinkContext context, Long timestamp) {
+        E element, KafkaSinkContext context, Long timestamp) {
       if (topic == null) {
         topic = which.apply(GladTopics.withPrefix(topicPrefix));
       }
       K key = keyOf.apply(element);
+      V value = valueOf.apply(element);
       // The record's Kafka timestamp is when it is written, not the event time the stream carries:
       // retention, segment rolling and compaction go by record timestamps, and a replay of old
       // history (or a restore of an old savepoint) would otherwise write records the broker
@@ -241,7 +298,7 @@ public final class KafkaIo {
           null,
           null,
           key == null ? null : topic.serializeKey(key),
-          topic.serializeValue(element));
+          value == null ? null : topic.serializeValue(value));
     }
   }
 }

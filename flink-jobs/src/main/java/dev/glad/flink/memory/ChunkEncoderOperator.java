@@ -1,5 +1,6 @@
 package dev.glad.flink.memory;
 
+import dev.glad.flink.chunk.ChunkOrErasure;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import java.util.ArrayList;
@@ -34,15 +35,16 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>A batch is flushed when it holds {@code batchSize} chunks, when the oldest chunk has waited
  * {@code maxWaitMillis}, before a watermark is forwarded, and at the end of input. Chunks waiting
  * in the buffer at a checkpoint are stored in operator state and flushed after a restore, so
- * nothing in flight is lost or encoded twice. The cluster table is checkpointed as broadcast state:
- * restored tasks assign with the centroids they had.
+ * nothing in flight is lost or encoded twice. An erasure flushes the batch and then passes on, so
+ * it follows the user's chunks that came before it. The cluster table is checkpointed as broadcast
+ * state: restored tasks assign with the centroids they had.
  *
  * <p>Metrics: {@code chunksEncoded}, {@code encoderBatchSize}, {@code encoderLatencyMs} (per
  * forward pass), {@code clusterFeedbackDelayMs} (from a cluster update to its arrival here), {@code
  * unknownItems}, {@code modelVersion}, {@code encoderDevice}.
  */
-public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedChunk>
-    implements TwoInputStreamOperator<CompletedChunk, ClusterMemory, EncodedChunk>,
+public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedOrErasure>
+    implements TwoInputStreamOperator<ChunkOrErasure, ClusterMemory, EncodedOrErasure>,
         BoundedMultiInput {
   private static final long serialVersionUID = 1L;
 
@@ -135,8 +137,14 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
   }
 
   @Override
-  public void processElement1(StreamRecord<CompletedChunk> element) throws Exception {
-    buffer.add(element.getValue());
+  public void processElement1(StreamRecord<ChunkOrErasure> element) throws Exception {
+    ChunkOrErasure in = element.getValue();
+    if (!in.isChunk()) {
+      flush();
+      output.collect(new StreamRecord<>(EncodedOrErasure.of(in.erasure)));
+      return;
+    }
+    buffer.add(in.chunk);
     if (buffer.size() >= batchSize) {
       flush();
     } else {
@@ -214,15 +222,16 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedCh
       int j = nearest[i];
       output.collect(
           new StreamRecord<>(
-              new EncodedChunk(
-                  chunk.getUserId(),
-                  chunk.getSequenceNumber(),
-                  embeddings[i],
-                  j,
-                  clusters.clusterSize(j),
-                  chunk.getFirstEventTime().toEpochMilli(),
-                  chunk.getLastEventTime().toEpochMilli(),
-                  chunk.getLastIngestTime().toEpochMilli()),
+              EncodedOrErasure.of(
+                  new EncodedChunk(
+                      chunk.getUserId(),
+                      chunk.getSequenceNumber(),
+                      embeddings[i],
+                      j,
+                      clusters.clusterSize(j),
+                      chunk.getFirstEventTime().toEpochMilli(),
+                      chunk.getLastEventTime().toEpochMilli(),
+                      chunk.getLastIngestTime().toEpochMilli())),
               // event time of the chunk's newest item: the Kafka timestamp of what it produces
               chunk.getLastEventTime().toEpochMilli()));
     }

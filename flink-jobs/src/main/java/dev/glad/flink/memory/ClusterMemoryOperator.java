@@ -54,8 +54,12 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
   public static final OutputTag<ClusterAssignment> ASSIGNMENTS =
       new OutputTag<>("cluster-assignments") {};
 
-  static final ValueStateDescriptor<ClusterState> STATE =
-      new ValueStateDescriptor<>("cluster-memory", new AvroTypeInfo<>(ClusterState.class));
+  static final ValueStateDescriptor<ClusterState> STATE = stateDescriptor();
+
+  /** A cluster node: the descriptor savepoint readers use too. */
+  public static ValueStateDescriptor<ClusterState> stateDescriptor() {
+    return new ValueStateDescriptor<>("cluster-memory", new AvroTypeInfo<>(ClusterState.class));
+  }
 
   private final StreamingModel.Factory modelFactory;
   private final String runId;

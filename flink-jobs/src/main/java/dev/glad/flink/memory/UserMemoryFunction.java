@@ -1,5 +1,8 @@
 package dev.glad.flink.memory;
 
+import dev.glad.flink.erasure.DeletionAudits;
+import dev.glad.flink.erasure.Erasure;
+import dev.glad.flink.erasure.SplitDeletions;
 import dev.glad.flink.state.UserState;
 import dev.glad.schemas.ClusterEdge;
 import dev.glad.schemas.ClusterMemory;
@@ -32,11 +35,18 @@ import org.apache.flink.util.OutputTag;
  * (its vectors are not comparable across models) and is counted in {@code userMemoriesReset}.
  * Broadcast state {@code user-cluster-updates} holds the cluster updates this task has seen.
  *
+ * <p>An {@link Erasure} (it comes after every chunk of the user emitted before it) removes the
+ * user's state, sends each connected cluster a delta that takes the user's share out of its
+ * user-side sum (when cluster updates are on), writes a tombstone for the user and reports the
+ * erasure on {@link SplitDeletions#AUDITS}.
+ *
  * <p>Metrics: {@code userMemoryUpdates}, {@code eventToEmitLatencyMs} (from the ingestion of the
- * chunk's last event to the emission of the memory), {@code userMemoriesReset}.
+ * chunk's last event to the emission of the memory), {@code userMemoriesReset}, {@code
+ * usersErased}.
  */
 public final class UserMemoryFunction
-    extends KeyedBroadcastProcessFunction<String, EncodedChunk, ClusterMemory, UserMemory> {
+    extends KeyedBroadcastProcessFunction<
+        String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone> {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<ClusterDelta> CLUSTER_DELTAS = new OutputTag<>("cluster-deltas") {};
@@ -55,6 +65,7 @@ public final class UserMemoryFunction
   private transient ValueState<UserState> userState;
   private transient Counter updates;
   private transient Counter resets;
+  private transient Counter erased;
   private transient Histogram latency;
 
   /**
@@ -84,12 +95,13 @@ public final class UserMemoryFunction
     var metrics = getRuntimeContext().getMetricGroup();
     updates = metrics.counter("userMemoryUpdates");
     resets = metrics.counter("userMemoriesReset");
+    erased = metrics.counter("usersErased");
     latency = metrics.histogram("eventToEmitLatencyMs", new DescriptiveStatisticsHistogram(10_000));
   }
 
   @Override
-  public void processBroadcastElement(ClusterMemory update, Context ctx, Collector<UserMemory> out)
-      throws Exception {
+  public void processBroadcastElement(
+      ClusterMemory update, Context ctx, Collector<UserMemoryOrTombstone> out) throws Exception {
     restoreClusters(ctx.getBroadcastState(CLUSTER_UPDATES));
     if (clusters.apply(update)) {
       ctx.getBroadcastState(CLUSTER_UPDATES).put(update.getClusterId(), update);
@@ -97,7 +109,48 @@ public final class UserMemoryFunction
   }
 
   @Override
-  public void processElement(EncodedChunk chunk, ReadOnlyContext ctx, Collector<UserMemory> out)
+  public void processElement(
+      EncodedOrErasure in, ReadOnlyContext ctx, Collector<UserMemoryOrTombstone> out)
+      throws Exception {
+    if (in.isChunk()) {
+      update(in.chunk, ctx, out);
+    } else {
+      erase(in.erasure, ctx, out);
+    }
+  }
+
+  private void erase(Erasure erasure, ReadOnlyContext ctx, Collector<UserMemoryOrTombstone> out)
+      throws Exception {
+    UserState state = userState.value();
+    long memoryChunks = 0;
+    int edges = 0;
+    if (state != null) {
+      memoryChunks = state.getChunkCount();
+      edges = state.getClusterIds().size();
+      // a memory of another model version fed clusters that this version's nodes no longer hold
+      if (clusterUpdates && state.getModelVersion().equals(model.modelVersion())) {
+        for (ClusterDelta delta :
+            UserMemoryUpdate.removal(
+                model,
+                erasure.userId,
+                state.getSequenceNumber(),
+                toInts(state.getClusterIds()),
+                toInts(state.getEdgeWeights()),
+                Vectors.toArray(state.getHU0()))) {
+          ctx.output(CLUSTER_DELTAS, delta);
+        }
+      }
+      userState.clear();
+    }
+    out.collect(UserMemoryOrTombstone.tombstone(erasure.userId));
+    ctx.output(
+        SplitDeletions.AUDITS,
+        DeletionAudits.erased(
+            erasure, memoryChunks, edges, clusterUpdates, ctx.currentProcessingTime()));
+    erased.inc();
+  }
+
+  private void update(EncodedChunk chunk, ReadOnlyContext ctx, Collector<UserMemoryOrTombstone> out)
       throws Exception {
     restoreClusters(ctx.getBroadcastState(CLUSTER_UPDATES));
     UserState state = userState.value();
@@ -140,7 +193,7 @@ public final class UserMemoryFunction
     userState.update(next);
 
     long now = ctx.currentProcessingTime();
-    out.collect(toRecord(ctx.getCurrentKey(), next, longTerm, now));
+    out.collect(UserMemoryOrTombstone.of(toRecord(ctx.getCurrentKey(), next, longTerm, now)));
     if (clusterUpdates) {
       for (ClusterDelta delta : update.deltas()) {
         ctx.output(CLUSTER_DELTAS, delta);

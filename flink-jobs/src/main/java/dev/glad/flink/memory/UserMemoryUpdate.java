@@ -64,6 +64,35 @@ public record UserMemoryUpdate(
     return new UserMemoryUpdate(ids, weights, newHU0, deltas);
   }
 
+  /**
+   * The deltas that take a user's whole contribution out of the clusters it is connected to (the
+   * user is erased): each cluster's user-side sum loses {@code weight · h_U^0}.
+   *
+   * @param sequenceNumber the user's last update, for the deltas' provenance
+   */
+  public static List<ClusterDelta> removal(
+      StreamingModel model,
+      String userId,
+      long sequenceNumber,
+      int[] clusterIds,
+      int[] edgeWeights,
+      float[] hU0) {
+    float[] none = new float[hU0.length];
+    List<ClusterDelta> deltas = new ArrayList<>(clusterIds.length);
+    for (int i = 0; i < clusterIds.length; i++) {
+      deltas.add(
+          new ClusterDelta(
+              clusterIds[i],
+              model.clusterUserSumDelta(hU0, edgeWeights[i], none, 0),
+              null,
+              0,
+              userId,
+              sequenceNumber,
+              0));
+    }
+    return deltas;
+  }
+
   private static int[] insert(int[] values, int at, int value) {
     int[] out = new int[values.length + 1];
     System.arraycopy(values, 0, out, 0, at);

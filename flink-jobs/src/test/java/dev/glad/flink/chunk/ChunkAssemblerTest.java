@@ -2,6 +2,7 @@ package dev.glad.flink.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.glad.flink.erasure.Erasure;
 import dev.glad.flink.ingest.DeadLetters;
 import dev.glad.flink.ingest.IngestedEvent;
 import dev.glad.schemas.CompletedChunk;
@@ -14,8 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,14 +28,20 @@ class ChunkAssemblerTest {
   private static final Duration LATENESS = Duration.ofSeconds(10);
   private static final Duration DEDUPE = Duration.ofSeconds(60);
 
-  private KeyedOneInputStreamOperatorTestHarness<String, IngestedEvent, CompletedChunk> harness;
+  private KeyedTwoInputStreamOperatorTestHarness<String, IngestedEvent, Erasure, ChunkOrErasure>
+      harness;
 
   @BeforeEach
   void open() throws Exception {
     harness =
-        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new ChunkAssembler(3, LATENESS, DEDUPE), e -> e.event.getUserId(), Types.STRING);
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new ChunkAssembler(3, LATENESS, DEDUPE),
+            e -> e.event.getUserId(),
+            e -> e.userId,
+            Types.STRING);
     harness.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+    // as in the job: the deletion requests' input is idle, so it never moves or holds event time
+    harness.processWatermarkStatus2(WatermarkStatus.IDLE);
   }
 
   @AfterEach
@@ -47,10 +56,10 @@ class ChunkAssemblerTest {
     send("e2", "u", "b", 2_000);
     assertEquals(List.of(), chunks(), "nothing before the watermark");
 
-    harness.processWatermark(3_000);
+    watermark(3_000);
 
     assertEquals(List.of(List.of("a", "b", "c")), chunks());
-    CompletedChunk chunk = harness.extractOutputValues().get(0);
+    CompletedChunk chunk = completed().get(0);
     assertEquals(0L, chunk.getSequenceNumber());
     assertEquals(1_000L, chunk.getFirstEventTime().toEpochMilli());
     assertEquals(3_000L, chunk.getLastEventTime().toEpochMilli());
@@ -62,9 +71,9 @@ class ChunkAssemblerTest {
       send("e" + i, "u", "i" + i, 1_000 + i);
       send("f" + i, "v", "j" + i, 1_000 + i);
     }
-    harness.processWatermark(10_000);
+    watermark(10_000);
 
-    List<CompletedChunk> out = harness.extractOutputValues();
+    List<CompletedChunk> out = completed();
     assertEquals(
         List.of("u#0", "u#1", "v#0", "v#1"),
         out.stream().map(c -> c.getUserId() + "#" + c.getSequenceNumber()).sorted().toList());
@@ -82,7 +91,7 @@ class ChunkAssemblerTest {
     send("b", "u", "second", 1_000);
     send("a", "u", "first", 1_000);
     send("c", "u", "third", 1_000);
-    harness.processWatermark(1_000);
+    watermark(1_000);
 
     assertEquals(List.of(List.of("first", "second", "third")), chunks());
   }
@@ -93,7 +102,7 @@ class ChunkAssemblerTest {
     send("e1", "u", "a", 1_000);
     send("e2", "u", "b", 2_000);
     send("e3", "u", "c", 3_000);
-    harness.processWatermark(5_000);
+    watermark(5_000);
 
     assertEquals(List.of(List.of("a", "b", "c")), chunks());
     List<DeadLetter> dead = deadLetters();
@@ -109,10 +118,10 @@ class ChunkAssemblerTest {
   @Test
   void lateEventWithinAllowedLatenessIsAppendedInArrivalOrder() throws Exception {
     send("e1", "u", "a", 20_000);
-    harness.processWatermark(20_000);
+    watermark(20_000);
     send("e0", "u", "late", 15_000); // 5 s behind the watermark, lateness 10 s
     send("e2", "u", "b", 21_000);
-    harness.processWatermark(21_000);
+    watermark(21_000);
 
     assertEquals(List.of(List.of("a", "late", "b")), chunks());
     assertEquals(List.of(), deadLetters());
@@ -121,7 +130,7 @@ class ChunkAssemblerTest {
   @Test
   void eventBeyondAllowedLatenessIsDeadLetteredTooLate() throws Exception {
     send("e1", "u", "a", 20_000);
-    harness.processWatermark(20_000);
+    watermark(20_000);
     send("e0", "u", "very-late", 5_000); // 15 s behind, lateness 10 s
 
     List<DeadLetter> dead = deadLetters();
@@ -140,16 +149,56 @@ class ChunkAssemblerTest {
     for (int i = 0; i < 6; i++) {
       send("e" + i, "u" + (i % 2), "i" + i, 1_000 + i * 1_000);
     }
-    harness.processWatermark(7_000);
-    assertEquals(2, harness.extractOutputValues().size());
+    watermark(7_000);
+    assertEquals(2, completed().size());
     // pending released; ids still remembered for duplicate detection
     assertEquals(true, harness.numEventTimeTimers() > 0);
 
-    harness.processWatermark(7_000 + DEDUPE.toMillis() + 20_000);
+    watermark(7_000 + DEDUPE.toMillis() + 20_000);
 
     assertEquals(0, harness.numEventTimeTimers());
     // only the open-chunk entry of each user remains (it carries the next sequence number)
     assertEquals(2, harness.numKeyedStateEntries());
+  }
+
+  @Test
+  void anErasureRemovesTheUsersStateAndTimersAndFollowsTheirChunks() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      send("a" + i, "u", "i" + i, 1_000 + i * 1_000);
+    }
+    send("b0", "other", "x", 1_500);
+    watermark(4_000); // u: a0..a2 complete a chunk, a3 is open, a4 pending; other: open
+
+    harness.processElement2(new Erasure("u", "req-1", 9, 0, 42), 0);
+
+    assertEquals(List.of(List.of("i0", "i1", "i2")), chunks());
+    ChunkOrErasure last = harness.extractOutputValues().get(1);
+    assertEquals("u", last.erasure.userId, "the erasure comes after the user's chunk");
+    Erasure e = erasures().get(0);
+    assertEquals(1, e.openChunkItems);
+    assertEquals(1, e.pendingEvents);
+    assertEquals(5, e.dedupeIds);
+    // a4's release timer and the ids' cleanup timer (a 15 s grid: all at 75 s)
+    assertEquals(2, e.timers);
+    assertEquals(2, harness.numKeyedStateEntries(), "the other user's open chunk and id remain");
+    assertEquals(1, harness.numEventTimeTimers(), "the other user's cleanup timer remains");
+
+    // the user's events start afresh: a duplicate of an erased id is new, chunks number from 0
+    send("a0", "u", "j0", 6_000);
+    send("c1", "u", "j1", 7_000);
+    send("c2", "u", "j2", 8_000);
+    watermark(200_000);
+    assertEquals(List.of(List.of("i0", "i1", "i2"), List.of("j0", "j1", "j2")), chunks());
+    assertEquals(0L, completed().get(1).getSequenceNumber());
+    assertEquals(List.of(), deadLetters());
+  }
+
+  @Test
+  void erasingAUserTheAssemblerNeverSawRemovesNothing() throws Exception {
+    harness.processElement2(new Erasure("nobody", "req-2", 9, 0, 1), 0);
+
+    Erasure e = erasures().get(0);
+    assertEquals(0, e.openChunkItems + e.pendingEvents + e.dedupeIds + e.timers);
   }
 
   private void send(String eventId, String user, String item, long time) throws Exception {
@@ -161,11 +210,29 @@ class ChunkAssemblerTest {
             .setType(EventType.CLICK)
             .setEventTime(Instant.ofEpochMilli(time))
             .build();
-    harness.processElement(new StreamRecord<>(new IngestedEvent(event, "topic", 0, 7, 0), time));
+    harness.processElement1(new StreamRecord<>(new IngestedEvent(event, "topic", 0, 7, 0), time));
+  }
+
+  private void watermark(long time) throws Exception {
+    harness.processWatermark1(new Watermark(time));
+  }
+
+  private List<CompletedChunk> completed() {
+    return harness.extractOutputValues().stream()
+        .filter(ChunkOrErasure::isChunk)
+        .map(r -> r.chunk)
+        .toList();
+  }
+
+  private List<Erasure> erasures() {
+    return harness.extractOutputValues().stream()
+        .filter(r -> !r.isChunk())
+        .map(r -> r.erasure)
+        .toList();
   }
 
   private List<List<String>> chunks() {
-    return harness.extractOutputValues().stream().map(CompletedChunk::getItemIds).toList();
+    return completed().stream().map(CompletedChunk::getItemIds).toList();
   }
 
   private List<DeadLetter> deadLetters() {

@@ -3,6 +3,8 @@ package dev.glad.flink.memory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.glad.flink.chunk.ChunkOrErasure;
+import dev.glad.flink.erasure.Erasure;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import java.time.Instant;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class ChunkEncoderOperatorTest {
 
-  private static TwoInputStreamOperatorTestHarness<CompletedChunk, ClusterMemory, EncodedChunk>
+  private static TwoInputStreamOperatorTestHarness<ChunkOrErasure, ClusterMemory, EncodedOrErasure>
       harness(int batchSize, long maxWait) throws Exception {
     return new TwoInputStreamOperatorTestHarness<>(
         new ChunkEncoderOperator(ArithmeticModel.factory(), "run-1", batchSize, maxWait));
@@ -27,11 +29,11 @@ class ChunkEncoderOperatorTest {
       h.open();
       h.processElement1(chunk("u1", 0, "i0", "i2"), 1);
       h.processElement1(chunk("u2", 0, "i1", "i3"), 2);
-      assertEquals(0, h.extractOutputValues().size(), "waits for the batch to fill");
+      assertEquals(0, encoded(h).size(), "waits for the batch to fill");
 
       h.processElement1(chunk("u3", 0, "i0", "i1"), 3);
 
-      List<EncodedChunk> out = h.extractOutputValues();
+      List<EncodedChunk> out = encoded(h);
       assertEquals(List.of("u1", "u2", "u3"), out.stream().map(c -> c.userId).toList());
       assertArrayEquals(new float[] {1, 0}, out.get(0).embedding, 1e-6f);
       assertEquals(0, out.get(0).clusterId);
@@ -47,9 +49,9 @@ class ChunkEncoderOperatorTest {
       h.setProcessingTime(0);
       h.processElement1(chunk("u1", 0, "i0", "i0"), 1);
       h.setProcessingTime(49);
-      assertEquals(0, h.extractOutputValues().size());
+      assertEquals(0, encoded(h).size());
       h.setProcessingTime(50);
-      assertEquals(1, h.extractOutputValues().size());
+      assertEquals(1, encoded(h).size());
     }
   }
 
@@ -76,13 +78,13 @@ class ChunkEncoderOperatorTest {
       h.processElement2(update(1, new float[] {0.9f, 0f}, 11, 1), 1);
       h.processElement1(chunk("u1", 0, "i0", "i1", "i0", "i0", "i2"), 2);
 
-      EncodedChunk out = h.extractOutputValues().get(0);
+      EncodedChunk out = encoded(h).get(0);
       assertEquals(1, out.clusterId);
       assertEquals(11L, out.clusterSizeSeen);
       // an older version of the same cluster is ignored
       h.processElement2(update(1, new float[] {0f, 1f}, 10, 0), 3);
       h.processElement1(chunk("u2", 0, "i0", "i1", "i0", "i0", "i2"), 4);
-      assertEquals(1, h.extractOutputValues().get(1).clusterId);
+      assertEquals(1, encoded(h).get(1).clusterId);
     }
   }
 
@@ -95,14 +97,14 @@ class ChunkEncoderOperatorTest {
       h.processElement1(chunk("u2", 0, "i1", "i1"), 2);
       h.processElement2(update(0, new float[] {0.5f, 0.5f}, 12, 3), 3);
       snapshot = h.snapshot(1L, 10L);
-      assertEquals(0, h.extractOutputValues().size());
+      assertEquals(0, encoded(h).size());
     }
     try (var restored = harness(10, 60_000)) {
       restored.initializeState(snapshot);
       restored.open();
       restored.endInput1();
 
-      List<EncodedChunk> out = restored.extractOutputValues();
+      List<EncodedChunk> out = encoded(restored);
       assertEquals(List.of("u1", "u2"), out.stream().map(c -> c.userId).toList());
       // the restored cluster table is the one from before the checkpoint
       assertEquals(
@@ -111,7 +113,36 @@ class ChunkEncoderOperatorTest {
     }
   }
 
-  static CompletedChunk chunk(String user, long seq, String... items) {
+  @Test
+  void anErasureFlushesTheBatchAndFollowsTheChunksBeforeIt() throws Exception {
+    try (var h = harness(100, 60_000)) {
+      h.open();
+      h.processElement1(chunk("u1", 0, "i0", "i0"), 1);
+      h.processElement1(chunk("u2", 0, "i1", "i1"), 2);
+
+      h.processElement1(ChunkOrErasure.of(new Erasure("u1", "r", 0, 0, 0)), 3);
+
+      List<String> order =
+          h.extractOutputValues().stream()
+              .map(r -> r.isChunk() ? r.chunk.userId : "erase " + r.erasure.userId)
+              .toList();
+      assertEquals(List.of("u1", "u2", "erase u1"), order);
+    }
+  }
+
+  private static List<EncodedChunk> encoded(
+      TwoInputStreamOperatorTestHarness<ChunkOrErasure, ClusterMemory, EncodedOrErasure> h) {
+    return h.extractOutputValues().stream()
+        .filter(EncodedOrErasure::isChunk)
+        .map(r -> r.chunk)
+        .toList();
+  }
+
+  static ChunkOrErasure chunk(String user, long seq, String... items) {
+    return ChunkOrErasure.of(completed(user, seq, items));
+  }
+
+  static CompletedChunk completed(String user, long seq, String... items) {
     return CompletedChunk.newBuilder()
         .setUserId(user)
         .setSequenceNumber(seq)

@@ -3,8 +3,12 @@ package dev.glad.flink.memory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.glad.flink.erasure.Erasure;
+import dev.glad.flink.erasure.SplitDeletions;
 import dev.glad.schemas.ClusterEdge;
 import dev.glad.schemas.ClusterMemory;
+import dev.glad.schemas.DeletionAudit;
+import dev.glad.schemas.DeletionOutcome;
 import dev.glad.schemas.UserMemory;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,12 +20,13 @@ import org.junit.jupiter.api.Test;
 
 class UserMemoryFunctionTest {
 
-  private static KeyedBroadcastOperatorTestHarness<String, EncodedChunk, ClusterMemory, UserMemory>
+  private static KeyedBroadcastOperatorTestHarness<
+          String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
       harness(boolean clusterUpdates) throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
             new UserMemoryFunction(ArithmeticModel.factory(), "run-1", clusterUpdates),
-            (EncodedChunk c) -> c.userId,
+            EncodedOrErasure::userId,
             Types.STRING,
             UserMemoryFunction.CLUSTER_UPDATES);
     return h;
@@ -34,7 +39,7 @@ class UserMemoryFunctionTest {
       h.processElement(encoded("u", 1, new float[] {0, 1}, 1), 2);
       h.processElement(encoded("u", 2, new float[] {1, 0}, 0), 3);
 
-      List<UserMemory> out = h.extractOutputValues();
+      List<UserMemory> out = memories(h);
       assertEquals(3, out.size());
       UserMemory last = out.get(2);
       assertEquals(3L, last.getChunkCount());
@@ -77,7 +82,7 @@ class UserMemoryFunctionTest {
   void withClusterUpdatesOffNoDeltasLeave() throws Exception {
     try (var h = harness(false)) {
       h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 1);
-      assertEquals(1, h.extractOutputValues().size());
+      assertEquals(1, memories(h).size());
       assertEquals(List.of(), deltas(h));
     }
   }
@@ -88,20 +93,89 @@ class UserMemoryFunctionTest {
       h.processBroadcastElement(ChunkEncoderOperatorTest.update(0, new float[] {2, 0}, 11, 1), 1);
       h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 2);
 
-      UserMemory out = h.extractOutputValues().get(0);
+      UserMemory out = memories(h).get(0);
       // hU1 = (1,0) + (2,0); longTerm = hU1 + hidden (2,0)
       assertArrayEquals(new float[] {5, 0}, Vectors.toArray(out.getLongTerm()), 1e-6f);
     }
   }
 
   private static List<ClusterDelta> deltas(
-      KeyedBroadcastOperatorTestHarness<String, EncodedChunk, ClusterMemory, UserMemory> h) {
+      KeyedBroadcastOperatorTestHarness<
+              String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+          h) {
     ConcurrentLinkedQueue<StreamRecord<ClusterDelta>> side =
         h.getSideOutput(UserMemoryFunction.CLUSTER_DELTAS);
     return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
   }
 
-  static EncodedChunk encoded(String user, long seq, float[] s, int cluster) {
-    return new EncodedChunk(user, seq, s, cluster, 10, 1, 2, 0);
+  @Test
+  void anErasureTakesTheUserOutOfTheirClustersAndLeavesATombstoneAndAnAudit() throws Exception {
+    try (var h = harness(true)) {
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0), 1);
+      h.processElement(encoded("u", 1, new float[] {0, 1}, 1), 2);
+      h.processElement(encoded("u", 2, new float[] {1, 0}, 0), 3);
+      Erasure erasure = new Erasure("u", "req-1", 5, 0, 9);
+      erasure.openChunkItems = 2;
+
+      h.processElement(EncodedOrErasure.of(erasure), 4);
+
+      // every delta the user sent, plus the removal, sums to nothing per cluster
+      float[][] sums = new float[2][2];
+      for (ClusterDelta d : deltas(h)) {
+        sums[d.clusterId] = Vectors.plus(sums[d.clusterId], d.userSumDelta);
+      }
+      assertArrayEquals(new float[] {0, 0}, sums[0], 1e-6f);
+      assertArrayEquals(new float[] {0, 0}, sums[1], 1e-6f);
+      UserMemoryOrTombstone last = h.extractOutputValues().get(3);
+      assertEquals(true, last.isTombstone());
+      assertEquals("u", last.userId());
+      DeletionAudit audit = audits(h).get(0);
+      assertEquals(DeletionOutcome.ERASED, audit.getOutcome());
+      assertEquals(3L, audit.getMemoryChunks());
+      assertEquals(2, audit.getClusterEdges());
+      assertEquals(2, audit.getOpenChunkItems());
+      assertEquals("req-1", audit.getRequestId());
+
+      // a later chunk starts a new memory
+      h.processElement(encoded("u", 0, new float[] {0, 1}, 1), 5);
+      UserMemory fresh = memories(h).get(3);
+      assertEquals(1L, fresh.getChunkCount());
+      assertEquals(1L, fresh.getSequenceNumber());
+      assertArrayEquals(new float[] {0, 1}, Vectors.toArray(fresh.getHU0()), 0f);
+    }
+  }
+
+  @Test
+  void erasingAnUnknownUserIsAuditedAsNothingHeld() throws Exception {
+    try (var h = harness(true)) {
+      h.processElement(EncodedOrErasure.of(new Erasure("nobody", "req-2", 5, 0, 9)), 1);
+
+      assertEquals(List.of(), deltas(h));
+      assertEquals(true, h.extractOutputValues().get(0).isTombstone());
+      assertEquals(DeletionOutcome.NOTHING_HELD, audits(h).get(0).getOutcome());
+    }
+  }
+
+  private static List<UserMemory> memories(
+      KeyedBroadcastOperatorTestHarness<
+              String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+          h) {
+    return h.extractOutputValues().stream()
+        .filter(r -> !r.isTombstone())
+        .map(r -> r.memory)
+        .toList();
+  }
+
+  private static List<DeletionAudit> audits(
+      KeyedBroadcastOperatorTestHarness<
+              String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+          h) {
+    ConcurrentLinkedQueue<StreamRecord<DeletionAudit>> side =
+        h.getSideOutput(SplitDeletions.AUDITS);
+    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  }
+
+  static EncodedOrErasure encoded(String user, long seq, float[] s, int cluster) {
+    return EncodedOrErasure.of(new EncodedChunk(user, seq, s, cluster, 10, 1, 2, 0));
   }
 }

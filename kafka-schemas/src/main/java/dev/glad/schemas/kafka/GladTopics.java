@@ -4,7 +4,9 @@ import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
+import dev.glad.schemas.DeletionAudit;
 import dev.glad.schemas.InteractionEvent;
+import dev.glad.schemas.UserDeletion;
 import dev.glad.schemas.UserMemory;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -23,6 +25,8 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <tr><td>userMemory</td><td>glad.user-memory</td><td>user id</td><td>UserMemory</td><td>yes</td></tr>
  *   <tr><td>clusterMemory</td><td>glad.cluster-memory</td><td>cluster id</td><td>ClusterMemory</td><td>yes</td></tr>
  *   <tr><td>clusterAssignments</td><td>glad.cluster-assignments</td><td>cluster id</td><td>ClusterAssignment (optional audit)</td><td>no</td></tr>
+ *   <tr><td>userDeletions</td><td>glad.user-deletions</td><td>user id</td><td>UserDeletion</td><td>no</td></tr>
+ *   <tr><td>deletionsAudit</td><td>glad.deletions-audit</td><td>user id (or none)</td><td>DeletionAudit</td><td>no</td></tr>
  * </table>
  */
 public final class GladTopics {
@@ -35,6 +39,8 @@ public final class GladTopics {
   public static final String USER_MEMORY = "user-memory";
   public static final String CLUSTER_MEMORY = "cluster-memory";
   public static final String CLUSTER_ASSIGNMENTS = "cluster-assignments";
+  public static final String USER_DELETIONS = "user-deletions";
+  public static final String DELETIONS_AUDIT = "deletions-audit";
 
   private static final Serde<String> STRING = Serdes.String();
 
@@ -45,6 +51,8 @@ public final class GladTopics {
   private final Topic<String, UserMemory> userMemory;
   private final Topic<Integer, ClusterMemory> clusterMemory;
   private final Topic<Integer, ClusterAssignment> clusterAssignments;
+  private final Topic<String, UserDeletion> userDeletions;
+  private final Topic<String, DeletionAudit> deletionsAudit;
 
   private GladTopics(String prefix) {
     this.prefix = prefix;
@@ -60,6 +68,10 @@ public final class GladTopics {
     this.clusterAssignments =
         new Topic<>(
             prefix + CLUSTER_ASSIGNMENTS, Serdes.Integer(), serde(ClusterAssignment.class), false);
+    this.userDeletions =
+        new Topic<>(prefix + USER_DELETIONS, STRING, serde(UserDeletion.class), false);
+    this.deletionsAudit =
+        new Topic<>(prefix + DELETIONS_AUDIT, STRING, serde(DeletionAudit.class), false);
   }
 
   /** The default deployment's topics ({@value #DEFAULT_PREFIX}...). */
@@ -112,10 +124,27 @@ public final class GladTopics {
     return clusterAssignments;
   }
 
+  /** Requests to erase a user (per-user erasure); the job reads it. */
+  public Topic<String, UserDeletion> userDeletions() {
+    return userDeletions;
+  }
+
+  /** The job's audit of every deletion request it read, valid or not. */
+  public Topic<String, DeletionAudit> deletionsAudit() {
+    return deletionsAudit;
+  }
+
   /** Every topic, for creating them up front. */
   public List<Topic<?, ?>> all() {
     return List.of(
-        interactions, deadLetters, completedChunks, userMemory, clusterMemory, clusterAssignments);
+        interactions,
+        deadLetters,
+        completedChunks,
+        userMemory,
+        clusterMemory,
+        clusterAssignments,
+        userDeletions,
+        deletionsAudit);
   }
 
   @Override

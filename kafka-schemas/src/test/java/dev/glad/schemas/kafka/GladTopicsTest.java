@@ -26,7 +26,10 @@ class GladTopicsTest {
     assertTrue(topics.clusterMemory().compacted());
     assertFalse(topics.interactions().compacted());
     assertEquals("glad.cluster-assignments", topics.clusterAssignments().name());
-    assertEquals(6, topics.all().size());
+    assertEquals("glad.user-deletions", topics.userDeletions().name());
+    assertEquals("glad.deletions-audit", topics.deletionsAudit().name());
+    assertFalse(topics.userDeletions().compacted());
+    assertEquals(8, topics.all().size());
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
+import dev.glad.schemas.DeletionAudit;
 import dev.glad.schemas.InteractionEvent;
+import dev.glad.schemas.UserDeletion;
 import dev.glad.schemas.UserMemory;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,7 +35,9 @@ class SchemaCompatibilityTest {
         CompletedChunk.class,
         UserMemory.class,
         ClusterMemory.class,
-        ClusterAssignment.class);
+        ClusterAssignment.class,
+        UserDeletion.class,
+        DeletionAudit.class);
   }
 
   @ParameterizedTest
