@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       SavepointCommand.Stop.class,
       ServeCommand.class,
       ReplayCommand.class,
+      BootstrapCommand.class,
       DeadLettersCommand.class,
       EraseUserCommand.class,
       BenchCommand.class,

@@ -1,6 +1,7 @@
 package dev.glad.cli;
 
 import dev.glad.schemas.kafka.GladTopics;
+import dev.glad.tools.replay.DatasetReplay;
 import dev.glad.tools.replay.ReplayProducer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -36,7 +37,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Option(
       names = "--gap-ms",
-      defaultValue = "1000",
+      defaultValue = "" + DatasetReplay.DEFAULT_GAP_MS,
       description = "event-time gap between a user's consecutive events")
   long gapMs;
 

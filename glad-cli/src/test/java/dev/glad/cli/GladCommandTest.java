@@ -48,6 +48,7 @@ class GladCommandTest {
       "stop",
       "serve",
       "replay",
+      "bootstrap",
       "dead-letters",
       "erase-user",
       "bench",

@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  * is what makes "stream equals offline" checkable.
  */
 public final class DatasetReplay {
+  /** Event-time gap between consecutive events of a replay, by default. */
+  public static final long DEFAULT_GAP_MS = 1000;
+
   private DatasetReplay() {}
 
   /** Event id of the {@code position}-th item of a user: stable across replays. */
@@ -37,30 +40,54 @@ public final class DatasetReplay {
       long gapMillis,
       long limit,
       Consumer<InteractionEvent> out) {
+    return inReplayOrder(
+        data,
+        limit,
+        (u, p, ordinal) -> {
+          String user = data.userId(u);
+          out.accept(
+              InteractionEvent.newBuilder()
+                  .setEventId(eventId(user, p))
+                  .setUserId(user)
+                  .setItemId(data.items(u).get(p))
+                  .setType(EventType.CLICK)
+                  .setEventTime(Instant.ofEpochMilli(startMillis + ordinal * gapMillis))
+                  .build());
+        });
+  }
+
+  /** The event time {@link #replay} gives each item: {@code [user][position]}. */
+  public static long[][] eventTimes(UserSequences data, long startMillis, long gapMillis) {
+    long[][] times = new long[data.userCount()][];
+    for (int u = 0; u < times.length; u++) {
+      times[u] = new long[data.items(u).size()];
+    }
+    inReplayOrder(
+        data, Long.MAX_VALUE, (u, p, ordinal) -> times[u][p] = startMillis + ordinal * gapMillis);
+    return times;
+  }
+
+  /** Visits a user's item. */
+  private interface ItemVisitor {
+    void visit(int user, int position, long ordinal);
+  }
+
+  /** Position by position across users, at most {@code limit} items; returns the items visited. */
+  private static long inReplayOrder(UserSequences data, long limit, ItemVisitor visitor) {
     int longest = 0;
     for (int u = 0; u < data.userCount(); u++) {
       longest = Math.max(longest, data.items(u).size());
     }
-    long emitted = 0;
-    for (int p = 0; p < longest && emitted < limit; p++) {
-      for (int u = 0; u < data.userCount() && emitted < limit; u++) {
-        List<String> items = data.items(u);
-        if (p >= items.size()) {
-          continue;
+    long visited = 0;
+    for (int p = 0; p < longest && visited < limit; p++) {
+      for (int u = 0; u < data.userCount() && visited < limit; u++) {
+        if (p < data.items(u).size()) {
+          visitor.visit(u, p, visited);
+          visited++;
         }
-        String user = data.userId(u);
-        out.accept(
-            InteractionEvent.newBuilder()
-                .setEventId(eventId(user, p))
-                .setUserId(user)
-                .setItemId(items.get(p))
-                .setType(EventType.CLICK)
-                .setEventTime(Instant.ofEpochMilli(startMillis + emitted * gapMillis))
-                .build());
-        emitted++;
       }
     }
-    return emitted;
+    return visited;
   }
 
   /** All events in memory, for tests and small datasets. */
