@@ -53,7 +53,18 @@ final class BootstrapCommand implements Callable<Integer> {
       description = "the job's max-parallelism (default: the job's default)")
   Integer maxParallelism;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "writer tasks")
+  @Option(
+      names = "--stored-chunks",
+      paramLabel = "N",
+      description = "the job's stored-chunks (default: the job's default)")
+  Integer storedChunks;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "1",
+      description =
+          "writer tasks (default 1: with 2 on a local MiniCluster the State Processor API's"
+              + " writer stalled at 40,000 users, docs/OPERATIONS.md)")
   int parallelism;
 
   @Option(
@@ -95,7 +106,13 @@ final class BootstrapCommand implements Callable<Integer> {
     int c = factory.checkedChunkSize(Optional.empty());
     MemoryBootstrap.Result state;
     try (StreamingModel m = factory.openOnCpu()) {
-      state = new MemoryBootstrap(m, c, updates).run(data, start, gapMs, out);
+      state =
+          new MemoryBootstrap(
+                  m,
+                  c,
+                  updates,
+                  storedChunks != null ? storedChunks : GladJobOptions.STORED_CHUNKS.defaultValue())
+              .run(data, start, gapMs, out);
     }
     double computed = (System.nanoTime() - started) / 1e9;
     BootstrapSavepoint.write(state, maxP, parallelism, savepoint);

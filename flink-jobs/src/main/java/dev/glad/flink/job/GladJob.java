@@ -16,6 +16,7 @@ import static dev.glad.flink.job.GladJobOptions.PARALLELISM;
 import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
 import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
 import static dev.glad.flink.job.GladJobOptions.SOURCE_IDLENESS;
+import static dev.glad.flink.job.GladJobOptions.STORED_CHUNKS;
 
 import dev.glad.flink.chunk.ChunkAssembler;
 import dev.glad.flink.chunk.ChunkOrErasure;
@@ -34,6 +35,7 @@ import dev.glad.flink.memory.ClusterMemoryOperator;
 import dev.glad.flink.memory.EncodedOrErasure;
 import dev.glad.flink.memory.StreamingModel;
 import dev.glad.flink.memory.UserMemoryFunction;
+import dev.glad.flink.memory.UserMemoryOperator;
 import dev.glad.flink.memory.UserMemoryOrTombstone;
 import dev.glad.model.encoder.EncoderConfig;
 import dev.glad.schemas.ClusterAssignment;
@@ -316,12 +318,17 @@ public final class GladJob {
     SingleOutputStreamOperator<UserMemoryOrTombstone> users =
         encoded
             .keyBy(EncodedOrErasure::userId, Types.STRING)
-            .connect(feedback.broadcast(UserMemoryFunction.CLUSTER_UPDATES))
-            .process(
-                new UserMemoryFunction(memory.model(), runId, settings.get(CLUSTER_UPDATES)),
-                TypeInformation.of(UserMemoryOrTombstone.class))
-            .uid(USER_MEMORY_UID)
-            .name("user-memory");
+            .connect(feedback.broadcast())
+            .transform(
+                "user-memory",
+                TypeInformation.of(UserMemoryOrTombstone.class),
+                new UserMemoryOperator(
+                    new UserMemoryFunction(
+                        memory.model(),
+                        runId,
+                        settings.get(CLUSTER_UPDATES),
+                        settings.get(STORED_CHUNKS))))
+            .uid(USER_MEMORY_UID);
     users.sinkTo(memory.userMemorySink()).uid(USER_MEMORY_SINK_UID).name("user-memory-sink");
 
     if (!settings.get(CLUSTER_UPDATES)) {

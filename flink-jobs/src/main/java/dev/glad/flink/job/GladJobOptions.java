@@ -243,6 +243,15 @@ public final class GladJobOptions {
       JobSetting.integer(
           "encoder-batch-size", 64, "chunks per forward pass (1..4096)", between(1, 4096));
 
+  public static final JobSetting<Integer> STORED_CHUNKS =
+      JobSetting.integer(
+          "stored-chunks",
+          100,
+          "item ids of each user's newest complete chunks kept in the memory's state, so a model"
+              + " upgrade rebuilds the memory under the new model (0..10000; 0: an upgrade starts"
+              + " every user afresh)",
+          between(0, 10_000));
+
   public static final JobSetting<Duration> ENCODER_MAX_WAIT =
       JobSetting.duration(
           "encoder-max-wait",
@@ -303,6 +312,7 @@ public final class GladJobOptions {
           DEVICE,
           ENCODER_BATCH_SIZE,
           ENCODER_MAX_WAIT,
+          STORED_CHUNKS,
           CLUSTER_UPDATES,
           CLUSTER_PUBLISH_INTERVAL,
           EMIT_CLUSTER_ASSIGNMENTS);

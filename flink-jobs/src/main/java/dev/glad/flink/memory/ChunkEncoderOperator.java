@@ -224,14 +224,15 @@ public final class ChunkEncoderOperator extends AbstractStreamOperator<EncodedOr
           new StreamRecord<>(
               EncodedOrErasure.of(
                   new EncodedChunk(
-                      chunk.getUserId(),
-                      chunk.getSequenceNumber(),
-                      embeddings[i],
-                      j,
-                      clusters.clusterSize(j),
-                      chunk.getFirstEventTime().toEpochMilli(),
-                      chunk.getLastEventTime().toEpochMilli(),
-                      chunk.getLastIngestTime().toEpochMilli())),
+                          chunk.getUserId(),
+                          chunk.getSequenceNumber(),
+                          embeddings[i],
+                          j,
+                          clusters.clusterSize(j),
+                          chunk.getFirstEventTime().toEpochMilli(),
+                          chunk.getLastEventTime().toEpochMilli(),
+                          chunk.getLastIngestTime().toEpochMilli())
+                      .withItemIds(chunk.getItemIds().toArray(String[]::new))),
               // event time of the chunk's newest item: the Kafka timestamp of what it produces
               chunk.getLastEventTime().toEpochMilli()));
     }

@@ -17,6 +17,9 @@ public final class EncodedChunk {
   public long lastEventTime;
   public long lastIngestTime;
 
+  /** The chunk's items (kept in the user's memory for a rebuild under another model). */
+  public String[] itemIds;
+
   public EncodedChunk() {}
 
   public EncodedChunk(
@@ -36,6 +39,12 @@ public final class EncodedChunk {
     this.firstEventTime = firstEventTime;
     this.lastEventTime = lastEventTime;
     this.lastIngestTime = lastIngestTime;
+  }
+
+  /** With the chunk's item ids. */
+  public EncodedChunk withItemIds(String[] itemIds) {
+    this.itemIds = itemIds;
+    return this;
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -31,9 +32,12 @@ import org.apache.flink.util.OutputTag;
  * Cluster-side changes leave through {@link #CLUSTER_DELTAS} when cluster updates are on.
  *
  * <p>Keyed state {@code user-memory} ({@link UserState}, Avro): no TTL, on purpose — it is the
- * long-term memory itself. A user whose state was written by another model version starts afresh
- * (its vectors are not comparable across models) and is counted in {@code userMemoriesReset}.
- * Broadcast state {@code user-cluster-updates} holds the cluster updates this task has seen.
+ * long-term memory itself. It keeps the item ids of the user's newest {@code storedChunks} chunks:
+ * a memory written by another model version (its vectors are not comparable across models) is
+ * rebuilt from them under this model ({@code userMemoriesUpgraded}) when the user's next chunk
+ * comes, or earlier in the background ({@link UserMemoryOperator}); with nothing stored the user
+ * starts afresh ({@code userMemoriesReset}). Broadcast state {@code user-cluster-updates} holds the
+ * cluster updates this task has seen.
  *
  * <p>An {@link Erasure} (it comes after every chunk of the user emitted before it) removes the
  * user's state, sends each connected cluster a delta that takes the user's share out of its
@@ -58,6 +62,7 @@ public final class UserMemoryFunction
   private final StreamingModel.Factory modelFactory;
   private final String runId;
   private final boolean clusterUpdates;
+  private final int storedChunks;
 
   private transient StreamingModel model;
   private transient ClusterTable clusters;
@@ -65,6 +70,11 @@ public final class UserMemoryFunction
   private transient ValueState<UserState> userState;
   private transient Counter updates;
   private transient Counter resets;
+  private transient Counter upgraded;
+
+  /** Set when an upgrade starts a user afresh, for the update that follows it. */
+  private transient Long resetSequence;
+
   private transient Counter erased;
   private transient Histogram latency;
 
@@ -79,12 +89,18 @@ public final class UserMemoryFunction
   /**
    * @param clusterUpdates whether to emit cluster deltas; when false the clusters stay as the
    *     artifact holds them and every user's memory depends on their own chunks only
+   * @param storedChunks item ids of each user's newest complete chunks kept for a rebuild under
+   *     another model (0: none; an upgrade then starts the user afresh)
    */
   public UserMemoryFunction(
-      StreamingModel.Factory modelFactory, String runId, boolean clusterUpdates) {
+      StreamingModel.Factory modelFactory, String runId, boolean clusterUpdates, int storedChunks) {
+    if (storedChunks < 0) {
+      throw new IllegalArgumentException("storedChunks must be >= 0, got " + storedChunks);
+    }
     this.modelFactory = modelFactory;
     this.runId = runId;
     this.clusterUpdates = clusterUpdates;
+    this.storedChunks = storedChunks;
   }
 
   @Override
@@ -95,6 +111,7 @@ public final class UserMemoryFunction
     var metrics = getRuntimeContext().getMetricGroup();
     updates = metrics.counter("userMemoryUpdates");
     resets = metrics.counter("userMemoriesReset");
+    upgraded = metrics.counter("userMemoriesUpgraded");
     erased = metrics.counter("usersErased");
     latency = metrics.histogram("eventToEmitLatencyMs", new DescriptiveStatisticsHistogram(10_000));
   }
@@ -153,13 +170,11 @@ public final class UserMemoryFunction
   private void update(EncodedChunk chunk, ReadOnlyContext ctx, Collector<UserMemoryOrTombstone> out)
       throws Exception {
     restoreClusters(ctx.getBroadcastState(CLUSTER_UPDATES));
+    long now = ctx.currentProcessingTime();
+    String userId = ctx.getCurrentKey();
     UserState state = userState.value();
-    // the sequence number counts the user's updates (the first is 1) and survives a model-upgrade
-    // reset: consumers keep the highest one they saw
-    long sequenceBefore = state == null ? 0 : state.getSequenceNumber();
     if (state != null && !state.getModelVersion().equals(model.modelVersion())) {
-      resets.inc();
-      state = null;
+      state = upgrade(userId, state, now, out, d -> ctx.output(CLUSTER_DELTAS, d));
     }
     int[] ids = state == null ? new int[0] : toInts(state.getClusterIds());
     int[] weights = state == null ? new int[0] : toInts(state.getEdgeWeights());
@@ -167,18 +182,14 @@ public final class UserMemoryFunction
     long chunksBefore = state == null ? 0 : state.getChunkCount();
 
     UserMemoryUpdate update = UserMemoryUpdate.apply(model, ids, weights, hU0, chunksBefore, chunk);
-    float[] hU1 =
-        model.userHidden(
-            update.hU0(),
-            update.clusterIds(),
-            update.edgeWeights(),
-            clusters.centroidsOf(update.clusterIds()));
-    float[] longTerm =
-        model.userLongTerm(hU1, update.edgeWeights(), clusters.hiddenOf(update.clusterIds()));
-
-    long sequenceNumber = sequenceBefore + 1;
-    long lastEventTime =
-        Math.max(state == null ? Long.MIN_VALUE : state.getLastEventTime(), chunk.lastEventTime);
+    List<List<String>> stored =
+        new ArrayList<>(state == null ? List.of() : state.getStoredChunks());
+    if (chunk.itemIds != null) {
+      stored.add(List.of(chunk.itemIds));
+    }
+    while (stored.size() > storedChunks) {
+      stored.remove(0);
+    }
     UserState next =
         UserState.newBuilder()
             .setModelVersion(model.modelVersion())
@@ -187,13 +198,16 @@ public final class UserMemoryFunction
             .setEdgeWeights(toList(update.edgeWeights()))
             .setHU0(Vectors.toList(update.hU0()))
             .setShortTerm(Vectors.toList(chunk.embedding))
-            .setLastEventTime(lastEventTime)
-            .setSequenceNumber(sequenceNumber)
+            .setLastEventTime(
+                Math.max(
+                    state == null ? Long.MIN_VALUE : state.getLastEventTime(), chunk.lastEventTime))
+            // the sequence number counts the user's updates (the first is 1) and survives a model
+            // upgrade: consumers keep the highest one they saw
+            .setSequenceNumber(sequenceBefore(state) + 1)
+            .setStoredChunks(stored)
             .build();
     userState.update(next);
-
-    long now = ctx.currentProcessingTime();
-    out.collect(UserMemoryOrTombstone.of(toRecord(ctx.getCurrentKey(), next, longTerm, now)));
+    emit(userId, next, now, out);
     if (clusterUpdates) {
       for (ClusterDelta delta : update.deltas()) {
         ctx.output(CLUSTER_DELTAS, delta);
@@ -203,6 +217,99 @@ public final class UserMemoryFunction
     if (chunk.lastIngestTime > 0) {
       latency.update(Math.max(0, now - chunk.lastIngestTime));
     }
+  }
+
+  /** The sequence number of the user's last update, also when an upgrade reset the memory. */
+  private long sequenceBefore(UserState state) {
+    if (state != null) {
+      return state.getSequenceNumber();
+    }
+    Long reset = resetSequence;
+    resetSequence = null;
+    return reset == null ? 0 : reset;
+  }
+
+  /**
+   * Whether the current key's memory was written by another model version (the background upgrade
+   * of {@link UserMemoryOperator} rebuilds it).
+   */
+  boolean currentUserIsStale() throws Exception {
+    UserState state = userState.value();
+    return state != null && !state.getModelVersion().equals(model.modelVersion());
+  }
+
+  /**
+   * Rebuilds the current key's memory under this model when another version wrote it and chunks are
+   * stored (the background upgrade of {@link UserMemoryOperator}); returns whether it did. A user
+   * with nothing stored keeps the old memory until a new chunk starts it afresh.
+   */
+  boolean upgradeCurrentUser(
+      String userId,
+      ReadOnlyBroadcastState<Integer, ClusterMemory> clusterUpdatesSeen,
+      long now,
+      Collector<UserMemoryOrTombstone> out,
+      Consumer<ClusterDelta> deltas)
+      throws Exception {
+    restoreClusters(clusterUpdatesSeen);
+    UserState state = userState.value();
+    if (state == null
+        || state.getModelVersion().equals(model.modelVersion())
+        || state.getStoredChunks().isEmpty()) {
+      return false;
+    }
+    upgrade(userId, state, now, out, deltas);
+    return true;
+  }
+
+  /**
+   * The memory of another model version rebuilt under this one from the stored chunks and published
+   * with the next sequence number; null when nothing is stored (the memory is dropped and the next
+   * chunk starts it afresh, its sequence numbers continuing).
+   */
+  private UserState upgrade(
+      String userId,
+      UserState old,
+      long now,
+      Collector<UserMemoryOrTombstone> out,
+      Consumer<ClusterDelta> deltas)
+      throws Exception {
+    List<List<String>> stored = old.getStoredChunks();
+    if (stored.isEmpty()) {
+      resets.inc();
+      resetSequence = old.getSequenceNumber();
+      userState.clear();
+      return null;
+    }
+    UserMemoryUpdate.Rebuilt r =
+        UserMemoryUpdate.rebuild(model, clusters, userId, old.getSequenceNumber() + 1, stored);
+    UserState next =
+        UserState.newBuilder(old)
+            .setModelVersion(model.modelVersion())
+            .setChunkCount(stored.size())
+            .setClusterIds(toList(r.update().clusterIds()))
+            .setEdgeWeights(toList(r.update().edgeWeights()))
+            .setHU0(Vectors.toList(r.update().hU0()))
+            .setShortTerm(Vectors.toList(r.shortTerm()))
+            .setSequenceNumber(old.getSequenceNumber() + 1)
+            .build();
+    userState.update(next);
+    emit(userId, next, now, out);
+    if (clusterUpdates) {
+      r.update().deltas().forEach(deltas);
+    }
+    upgraded.inc();
+    return next;
+  }
+
+  /** Publishes the user's memory: h_U^1 and the target-free long-term vector from the state. */
+  private void emit(
+      String userId, UserState state, long now, Collector<UserMemoryOrTombstone> out) {
+    int[] ids = toInts(state.getClusterIds());
+    int[] weights = toInts(state.getEdgeWeights());
+    float[] hU1 =
+        model.userHidden(Vectors.toArray(state.getHU0()), ids, weights, clusters.centroidsOf(ids));
+    float[] longTerm = model.userLongTerm(hU1, weights, clusters.hiddenOf(ids));
+    out.collect(UserMemoryOrTombstone.of(toRecord(userId, state, longTerm, now)));
   }
 
   private UserMemory toRecord(String userId, UserState state, float[] longTerm, long now) {
@@ -225,8 +332,7 @@ public final class UserMemoryFunction
   }
 
   /** Broadcast state is not readable in open(): replay it into the table on first use. */
-  private void restoreClusters(ReadOnlyBroadcastState<Integer, ClusterMemory> restored)
-      throws Exception {
+  void restoreClusters(ReadOnlyBroadcastState<Integer, ClusterMemory> restored) throws Exception {
     if (clustersRestored) {
       return;
     }

@@ -93,6 +93,64 @@ public record UserMemoryUpdate(
     return deltas;
   }
 
+  /**
+   * A user's memory rebuilt from the item ids of their stored chunks (oldest first) under {@code
+   * model}, as if those chunks had streamed through it: one forward pass over all of them, each
+   * assigned to its nearest centroid of {@code clusters} and folded in order.
+   *
+   * @param update the memory after the last stored chunk; its deltas: one per chunk for the cluster
+   *     it joins (sequential k-means; no user-sum change), then the user's whole contribution
+   *     {@code weight · h_U^0} to each of its clusters
+   * @param shortTerm z_U, the last stored chunk's embedding
+   */
+  public record Rebuilt(UserMemoryUpdate update, float[] shortTerm) {}
+
+  /** See {@link Rebuilt}; {@code storedChunks} must not be empty. */
+  public static Rebuilt rebuild(
+      StreamingModel model,
+      ClusterTable clusters,
+      String userId,
+      long sequenceNumber,
+      List<List<String>> storedChunks) {
+    float[][] embeddings = model.encode(storedChunks);
+    int[] nearest = model.nearestClusters(embeddings, clusters.centroids());
+    int[] ids = new int[0];
+    int[] weights = new int[0];
+    float[] hU0 = null;
+    List<ClusterDelta> deltas = new ArrayList<>();
+    for (int k = 0; k < embeddings.length; k++) {
+      int j = nearest[k];
+      EncodedChunk chunk =
+          new EncodedChunk(userId, k, embeddings[k], j, clusters.clusterSize(j), 0, 0, 0);
+      UserMemoryUpdate step = apply(model, ids, weights, hU0, k, chunk);
+      ids = step.clusterIds();
+      weights = step.edgeWeights();
+      hU0 = step.hU0();
+      deltas.add(
+          new ClusterDelta(
+              j,
+              new float[hU0.length],
+              embeddings[k],
+              clusters.clusterSize(j),
+              userId,
+              sequenceNumber,
+              0));
+    }
+    for (int i = 0; i < ids.length; i++) {
+      deltas.add(
+          new ClusterDelta(
+              ids[i],
+              model.clusterUserSumDelta(null, 0, hU0, weights[i]),
+              null,
+              0,
+              userId,
+              sequenceNumber,
+              0));
+    }
+    return new Rebuilt(
+        new UserMemoryUpdate(ids, weights, hU0, deltas), embeddings[embeddings.length - 1]);
+  }
+
   private static int[] insert(int[] values, int at, int value) {
     int[] out = new int[values.length + 1];
     System.arraycopy(values, 0, out, 0, at);

@@ -13,16 +13,35 @@ final class ArithmeticModel implements StreamingModel {
   static final int DIM = 2;
   static final float[][] CENTROIDS = {{1, 0}, {0, 1}};
 
+  private final String version;
+  private final int axisShift;
   private long unknown;
   private int forwardPasses;
 
+  ArithmeticModel() {
+    this("arith-1", 0);
+  }
+
+  private ArithmeticModel(String version, int axisShift) {
+    this.version = version;
+    this.axisShift = axisShift;
+  }
+
   static Factory factory() {
+    return factory("arith-1");
+  }
+
+  /**
+   * A model of another version: "arith-1" encodes item iN on axis N mod 2, any other version on
+   * axis (N + 1) mod 2, so an upgrade changes every vector.
+   */
+  static Factory factory(String version) {
     return new Factory() {
       private static final long serialVersionUID = 1L;
 
       @Override
       public StreamingModel open(List<String> gpuIndicesOfTask) {
-        return new ArithmeticModel();
+        return new ArithmeticModel(version, version.equals("arith-1") ? 0 : 1);
       }
 
       @Override
@@ -38,7 +57,7 @@ final class ArithmeticModel implements StreamingModel {
 
   @Override
   public String modelVersion() {
-    return "arith-1";
+    return version;
   }
 
   @Override
@@ -66,7 +85,8 @@ final class ArithmeticModel implements StreamingModel {
           unknown++;
           continue;
         }
-        out[c][Integer.parseInt(item.substring(1)) % DIM] += 1f / chunks.get(c).size();
+        out[c][(Integer.parseInt(item.substring(1)) + axisShift) % DIM] +=
+            1f / chunks.get(c).size();
       }
     }
     return out;

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.glad.flink.erasure.Erasure;
 import dev.glad.flink.erasure.SplitDeletions;
+import dev.glad.flink.state.UserState;
 import dev.glad.schemas.ClusterEdge;
 import dev.glad.schemas.ClusterMemory;
 import dev.glad.schemas.DeletionAudit;
 import dev.glad.schemas.DeletionOutcome;
 import dev.glad.schemas.UserMemory;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -25,7 +30,7 @@ class UserMemoryFunctionTest {
       harness(boolean clusterUpdates) throws Exception {
     var h =
         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-            new UserMemoryFunction(ArithmeticModel.factory(), "run-1", clusterUpdates),
+            new UserMemoryFunction(ArithmeticModel.factory(), "run-1", clusterUpdates, 2),
             EncodedOrErasure::userId,
             Types.STRING,
             UserMemoryFunction.CLUSTER_UPDATES);
@@ -156,6 +161,107 @@ class UserMemoryFunctionTest {
     }
   }
 
+  @Test
+  void theNewestChunksItemsAreStoredUpToTheRetention() throws Exception {
+    try (var h = harness(true)) {
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0, "i0", "i2"), 1);
+      h.processElement(encoded("u", 1, new float[] {0, 1}, 1, "i1", "i3"), 2);
+      h.processElement(encoded("u", 2, new float[] {1, 0}, 0, "i4", "i6"), 3);
+
+      var operator =
+          (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator();
+      operator.setCurrentKey("u");
+      UserState state =
+          operator
+              .getKeyedStateBackend()
+              .getPartitionedState(
+                  VoidNamespace.INSTANCE,
+                  VoidNamespaceSerializer.INSTANCE,
+                  UserMemoryFunction.userStateDescriptor())
+              .value();
+      assertEquals(List.of(List.of("i1", "i3"), List.of("i4", "i6")), state.getStoredChunks());
+    }
+  }
+
+  @Test
+  void aChunkOfAUserOfTheOldModelRebuildsTheMemoryFirst() throws Exception {
+    OperatorSubtaskState underA = twoUsersUnderArith1();
+    try (var h =
+        upgradedHarness(
+            new UserMemoryFunction(ArithmeticModel.factory("arith-2"), "run-1", true, 10), false)) {
+      h.initializeState(underA);
+      h.open();
+
+      h.processElement(encoded("u", 2, new float[] {0, 1}, 1, "i0", "i0"), 5);
+
+      List<UserMemory> out = memories(h);
+      assertEquals(2, out.size(), "the rebuilt memory, then the chunk's");
+      UserMemory rebuilt = out.get(0);
+      assertEquals("arith-2", rebuilt.getModelVersion());
+      assertEquals(3L, rebuilt.getSequenceNumber());
+      assertEquals(2L, rebuilt.getChunkCount());
+      // under arith-2 "i0 i0" and "i2 i2" both encode to (0,1), "i1 i1" would be (1,0)
+      assertArrayEquals(new float[] {0, 1}, Vectors.toArray(rebuilt.getHU0()), 1e-6f);
+      assertEquals(List.of(new ClusterEdge(1, 2)), rebuilt.getClusters());
+      assertEquals(4L, out.get(1).getSequenceNumber());
+      assertEquals(3L, out.get(1).getChunkCount());
+    }
+  }
+
+  @Test
+  void theOperatorRebuildsEveryUserOfTheOldModelInTheBackground() throws Exception {
+    OperatorSubtaskState underA = twoUsersUnderArith1();
+    try (var h =
+        upgradedHarness(
+            new UserMemoryFunction(ArithmeticModel.factory("arith-2"), "run-1", true, 10), true)) {
+      h.initializeState(underA);
+      h.open();
+      assertEquals(List.of(), memories(h), "nothing before the first background step");
+
+      h.setProcessingTime(1);
+
+      Map<String, UserMemory> byUser = new java.util.TreeMap<>();
+      memories(h).forEach(m -> byUser.put(m.getUserId(), m));
+      assertEquals(java.util.Set.of("u", "v"), byUser.keySet());
+      assertEquals("arith-2", byUser.get("u").getModelVersion());
+      assertEquals(3L, byUser.get("u").getSequenceNumber());
+      assertEquals(2L, byUser.get("v").getSequenceNumber());
+      assertArrayEquals(new float[] {1, 0}, Vectors.toArray(byUser.get("v").getHU0()), 1e-6f);
+      // k-means joins for the rebuilt chunks, then each user's whole share of its clusters
+      long joins = deltas(h).stream().filter(ClusterDelta::joinsCluster).count();
+      assertEquals(3, joins);
+    }
+  }
+
+  /** u: two chunks ("i0 i0", "i2 i2"), v: one ("i1 i1"), written by arith-1 with retention 10. */
+  private static OperatorSubtaskState twoUsersUnderArith1() throws Exception {
+    try (var h =
+        upgradedHarness(
+            new UserMemoryFunction(ArithmeticModel.factory(), "run-1", true, 10), false)) {
+      h.open();
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0, "i0", "i0"), 1);
+      h.processElement(encoded("u", 1, new float[] {1, 0}, 0, "i2", "i2"), 2);
+      h.processElement(encoded("v", 0, new float[] {0, 1}, 1, "i1", "i1"), 3);
+      return h.snapshot(1, 4);
+    }
+  }
+
+  /** A harness of the job's operator (with the background upgrade) or of Flink's own. */
+  private static KeyedBroadcastOperatorTestHarness<
+          String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+      upgradedHarness(UserMemoryFunction f, boolean background) throws Exception {
+    return new KeyedBroadcastOperatorTestHarness<>(
+        background
+            ? new UserMemoryOperator(f)
+            : new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                f, List.of(UserMemoryFunction.CLUSTER_UPDATES)),
+        EncodedOrErasure::userId,
+        Types.STRING,
+        128,
+        1,
+        0);
+  }
+
   private static List<UserMemory> memories(
       KeyedBroadcastOperatorTestHarness<
               String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
@@ -175,7 +281,8 @@ class UserMemoryFunctionTest {
     return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
   }
 
-  static EncodedOrErasure encoded(String user, long seq, float[] s, int cluster) {
-    return EncodedOrErasure.of(new EncodedChunk(user, seq, s, cluster, 10, 1, 2, 0));
+  static EncodedOrErasure encoded(String user, long seq, float[] s, int cluster, String... items) {
+    return EncodedOrErasure.of(
+        new EncodedChunk(user, seq, s, cluster, 10, 1, 2, 0).withItemIds(items));
   }
 }

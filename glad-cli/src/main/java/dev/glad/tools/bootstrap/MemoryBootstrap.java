@@ -45,15 +45,19 @@ public final class MemoryBootstrap {
   private final StreamingModel model;
   private final int chunkSize;
   private final boolean clusterUpdates;
+  private final int storedChunks;
 
   /**
    * @param chunkSize c of the model
    * @param clusterUpdates whether the job that continues runs with cluster updates
+   * @param storedChunks the job's {@code stored-chunks}: each user's newest chunks kept
    */
-  public MemoryBootstrap(StreamingModel model, int chunkSize, boolean clusterUpdates) {
+  public MemoryBootstrap(
+      StreamingModel model, int chunkSize, boolean clusterUpdates, int storedChunks) {
     this.model = model;
     this.chunkSize = chunkSize;
     this.clusterUpdates = clusterUpdates;
+    this.storedChunks = storedChunks;
   }
 
   /** A complete chunk of one user, in the order the stream would complete it. */
@@ -103,6 +107,10 @@ public final class MemoryBootstrap {
       node.hU0 = update.hU0();
       node.shortTerm = s;
       node.chunks++;
+      node.stored.add(chunk.items());
+      if (node.stored.size() > storedChunks) {
+        node.stored.remove(0);
+      }
       node.lastEventTime = Math.max(node.lastEventTime, chunk.lastEventTime());
       if (clusterUpdates) {
         for (ClusterDelta delta : update.deltas()) {
@@ -209,6 +217,7 @@ public final class MemoryBootstrap {
         .setLastEventTime(node.lastEventTime)
         // one memory update per chunk, as in the stream
         .setSequenceNumber(node.chunks)
+        .setStoredChunks(node.stored)
         .build();
   }
 
@@ -223,6 +232,7 @@ public final class MemoryBootstrap {
     float[] shortTerm;
     long chunks;
     long lastEventTime = Long.MIN_VALUE;
+    final List<List<String>> stored = new ArrayList<>();
   }
 
   private static final class ClusterNodeState {

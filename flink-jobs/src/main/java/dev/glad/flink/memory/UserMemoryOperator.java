@@ -1,0 +1,130 @@
+package dev.glad.flink.memory;
+
+import dev.glad.schemas.ClusterMemory;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link UserMemoryFunction} (Flink's keyed-broadcast operator) and adds the background model
+ * upgrade: at start, every user of this subtask whose memory another model version wrote is queued,
+ * and the queue is worked off {@value #USERS_PER_STEP} users per mailbox step, between the records
+ * and checkpoints of the live stream. Each such user's memory is rebuilt from its stored chunks
+ * under the new model and published with the next sequence number; until then consumers keep the
+ * old version's record. A user whose chunk arrives first is rebuilt on that chunk.
+ *
+ * <p>The queue is not checkpointed: after a restore the scan finds the users still left (the
+ * rebuilt ones carry the new version). It subclasses Flink's operator because a process function
+ * cannot list the keys of its state nor run work outside an element.
+ *
+ * <p>Metrics: {@code usersToUpgrade} (left in the queue), {@code usersUpgradedInBackground}; the
+ * log reports progress with rate and ETA every 10 s.
+ */
+public final class UserMemoryOperator
+    extends CoBroadcastWithKeyedOperator<
+        String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(UserMemoryOperator.class);
+
+  /** Users rebuilt per mailbox step: small, so records and barriers wait little between steps. */
+  static final int USERS_PER_STEP = 16;
+
+  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+  private transient ArrayDeque<String> stale;
+  private transient long total;
+  private transient long done;
+  private transient long startedNanos;
+  private transient long loggedNanos;
+  private transient Counter upgradedInBackground;
+  private transient TimestampedCollector<UserMemoryOrTombstone> collector;
+
+  public UserMemoryOperator(UserMemoryFunction function) {
+    super(function, List.of(UserMemoryFunction.CLUSTER_UPDATES));
+  }
+
+  private UserMemoryFunction function() {
+    return (UserMemoryFunction) getUserFunction();
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    collector = new TimestampedCollector<>(output);
+    collector.eraseTimestamp();
+    upgradedInBackground = getMetricGroup().counter("usersUpgradedInBackground");
+    stale = new ArrayDeque<>();
+    getMetricGroup().gauge("usersToUpgrade", () -> stale.size());
+    List<String> keys = new ArrayList<>();
+    try (Stream<Object> all =
+        getKeyedStateBackend()
+            .getKeys(UserMemoryFunction.userStateDescriptor().getName(), VoidNamespace.INSTANCE)) {
+      all.forEach(k -> keys.add((String) k));
+    }
+    for (String key : keys) {
+      setCurrentKey(key);
+      if (function().currentUserIsStale()) {
+        stale.add(key);
+      }
+    }
+    total = stale.size();
+    if (total > 0) {
+      LOG.info(
+          "{} users of this subtask hold memories of another model version: rebuilding them in"
+              + " the background",
+          total);
+      startedNanos = System.nanoTime();
+      loggedNanos = startedNanos;
+      scheduleStep();
+    }
+  }
+
+  private void scheduleStep() {
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    getProcessingTimeService().registerTimer(now, time -> step());
+  }
+
+  private void step() throws Exception {
+    BroadcastState<Integer, ClusterMemory> clusterUpdates =
+        getOperatorStateBackend().getBroadcastState(UserMemoryFunction.CLUSTER_UPDATES);
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    for (int n = 0; n < USERS_PER_STEP && !stale.isEmpty(); n++) {
+      String key = stale.poll();
+      setCurrentKey(key);
+      if (function()
+          .upgradeCurrentUser(
+              key,
+              clusterUpdates,
+              now,
+              collector,
+              d -> output.collect(UserMemoryFunction.CLUSTER_DELTAS, new StreamRecord<>(d)))) {
+        upgradedInBackground.inc();
+      }
+      done++;
+    }
+    long nanos = System.nanoTime();
+    if (stale.isEmpty() || nanos - loggedNanos > LOG_EVERY_NANOS) {
+      loggedNanos = nanos;
+      double seconds = Math.max(1e-9, (nanos - startedNanos) / 1e9);
+      double rate = done / seconds;
+      LOG.info(
+          "model upgrade: {} / {} users rebuilt ({} /s, ETA {} s)",
+          done,
+          total,
+          Math.round(rate),
+          Math.round(stale.size() / Math.max(rate, 1e-9)));
+    }
+    if (!stale.isEmpty()) {
+      scheduleStep();
+    }
+  }
+}
