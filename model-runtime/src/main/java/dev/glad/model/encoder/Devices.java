@@ -20,4 +20,18 @@ public final class Devices {
     choice.fallbackReason().ifPresent(reason -> LOG.info("Using the CPU: {}", reason));
     return choice.isCpu() ? Device.cpu() : Device.gpu(choice.gpuIndex());
   }
+
+  /**
+   * The device {@code requested} names, or an exception with the reason where {@link #resolve}
+   * would fall back to the CPU: for measurements and checks that must not run on the CPU unnoticed.
+   *
+   * @throws IllegalStateException when the requested GPU is not there
+   */
+  public static Device require(String requested) {
+    DeviceChoice choice = DeviceChoice.decide(requested, Engine.getInstance().getGpuCount());
+    if (choice.fallbackReason().isPresent()) {
+      throw new IllegalStateException(choice.fallbackReason().get());
+    }
+    return choice.isCpu() ? Device.cpu() : Device.gpu(choice.gpuIndex());
+  }
 }
