@@ -31,6 +31,7 @@ import dev.glad.flink.job.KafkaIo;
 import dev.glad.flink.memory.Vectors;
 import dev.glad.model.artifact.GladModel;
 import dev.glad.model.data.UserSequences;
+import dev.glad.model.encoder.Devices;
 import dev.glad.model.memory.GraphMemoryMath;
 import dev.glad.model.memory.OfflineMemoryBuilder;
 import dev.glad.schemas.ClusterAssignment;
@@ -63,7 +64,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * out, and the checks that the stream computes GLAD — the same memory as the offline model code.
  */
 class MemoryPipelineITCase {
-  private static final float TOLERANCE = 1e-4f;
+  /**
+   * The job's encoder device: {@code cpu}, or {@code gpu:N} with -Dglad.it.device=gpu:N
+   * (scripts/gpu-check.sh); the offline reference always runs on the CPU. A GPU computes with other
+   * kernels and summation orders, so its vectors differ from the CPU's in the last digits and it
+   * comes with its own tolerance, -Dglad.it.tolerance.
+   */
+  private static final String JOB_DEVICE = System.getProperty("glad.it.device", "cpu");
+
+  private static final float TOLERANCE =
+      Float.parseFloat(System.getProperty("glad.it.tolerance", "1e-4"));
 
   @RegisterExtension static final KafkaTestBroker KAFKA = new KafkaTestBroker();
 
@@ -74,6 +84,12 @@ class MemoryPipelineITCase {
 
   @BeforeAll
   static void trainModelAndMakeData() {
+    if (!JOB_DEVICE.equals("cpu")) {
+      // the MiniCluster declares no external resource "gpu", so only gpu:N selects a GPU; one
+      // that is not there fails here instead of the job falling back to the CPU unnoticed
+      assertThat(JOB_DEVICE).as("glad.it.device").matches("gpu:\\d+");
+      Devices.require(JOB_DEVICE);
+    }
     model = TestModels.tiny();
     // users of the model's generator, with history the model was not trained on
     SyntheticInteractions generator =
@@ -357,7 +373,7 @@ class MemoryPipelineITCase {
         .set(BOOTSTRAP_SERVERS, KAFKA.bootstrapServers())
         .set(TOPIC_PREFIX, topics.prefix())
         .set(MODEL_DIR, model.toString())
-        .set(DEVICE, "cpu")
+        .set(DEVICE, JOB_DEVICE)
         .set(ENCODER_BATCH_SIZE, 16)
         .set(MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1))
         .set(STARTING_OFFSETS, GladJobOptions.StartingOffsets.EARLIEST)

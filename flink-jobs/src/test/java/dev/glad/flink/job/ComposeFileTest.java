@@ -8,13 +8,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.util.ParameterTool;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The job arguments in {@code docker-compose.yml} are settings the job accepts: the file cannot be
  * started on this machine (no Docker engine), so a renamed or removed setting would otherwise only
  * show when someone runs {@code docker compose up}. (CI also parses the file with docker-compose.)
+ * The same holds for which DJL and PyTorch jars each TaskManager runs on.
  */
 class ComposeFileTest {
 
@@ -43,6 +47,38 @@ class ComposeFileTest {
                 GladJobSettings.fromMap(
                     ParameterTool.fromArgs(args.toArray(String[]::new)).toMap()))
         .hasMessageStartingWith("unknown setting(s) [modle-dir]");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theGpuTaskManagerRunsOnTheCudaProfilesJarsAndTheOthersOnTheDefaultBuilds()
+      throws IOException {
+    Map<String, Object> services =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    new Load(LoadSettings.builder().build())
+                        .loadFromString(Files.readString(composeFile())))
+                .get("services");
+    Map<String, Object> gpu = (Map<String, Object>) services.get("taskmanager-gpu");
+    Map<String, Object> cpu = (Map<String, Object>) services.get("taskmanager");
+
+    // scripts/flink-lib.sh writes the default build's jars to .glad/flink-lib, the cuda profile's
+    // to .glad/flink-lib-cuda with the CUDA runtime DJL's GPU detection loads in its cuda/
+    assertThat((List<String>) cpu.get("volumes"))
+        .contains("./.glad/flink-lib:/opt/flink/lib/djl:ro");
+    assertThat((List<String>) gpu.get("volumes"))
+        .contains("./.glad/flink-lib-cuda:/opt/flink/lib/djl:ro")
+        .noneMatch(v -> v.startsWith("./.glad/flink-lib:"));
+    assertThat(gpu.get("profiles")).isEqualTo(List.of("gpu"));
+    String flinkProperties =
+        (String) ((Map<String, Object>) gpu.get("environment")).get("FLINK_PROPERTIES");
+    assertThat(flinkProperties)
+        .contains("external-resources: gpu")
+        .contains("-Djna.library.path=/opt/flink/lib/djl/cuda")
+        .contains("classloader.parent-first-patterns.additional: ai.djl.;com.sun.jna.");
+    assertThat(Files.readString(composeFile().resolveSibling("scripts/flink-lib.sh")))
+        .contains("/.glad/flink-lib-cuda\"")
+        .contains("\"$dir/cuda/libcudart.so\"");
   }
 
   private static Path composeFile() {

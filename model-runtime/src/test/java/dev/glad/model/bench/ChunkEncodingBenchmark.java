@@ -1,7 +1,7 @@
 package dev.glad.model.bench;
 
-import ai.djl.Device;
 import dev.glad.model.encoder.Bert4RecModel;
+import dev.glad.model.encoder.Devices;
 import dev.glad.model.encoder.EncoderConfig;
 import dev.glad.model.encoder.SequenceEncoder;
 import java.util.SplittableRandom;
@@ -29,6 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -cp model-runtime/target/test-classes:model-runtime/target/classes:$(cat /tmp/mr.cp) \
  *   org.openjdk.jmh.Main ChunkEncodingBenchmark
  * </pre>
+ *
+ * <p>{@code -p device=gpu:0} measures on a GPU (a -Pcuda build, scripts/gpu-check.sh); a device
+ * that is not there fails the run instead of measuring the CPU.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +57,10 @@ public class ChunkEncodingBenchmark {
   @Param({"1", "8", "32", "128", "512"})
   public int batch;
 
+  /** {@code cpu} or {@code gpu:N}. */
+  @Param({"cpu"})
+  public String device;
+
   private SequenceEncoder encoder;
   private int[][] chunks;
 
@@ -68,7 +75,7 @@ public class ChunkEncodingBenchmark {
             .optMaxLength(50)
             .optChunkSize(CHUNK)
             .build();
-    encoder = SequenceEncoder.owning(Bert4RecModel.create(config, Device.cpu(), 1));
+    encoder = SequenceEncoder.owning(Bert4RecModel.create(config, Devices.require(device), 1));
     SplittableRandom random = new SplittableRandom(2);
     chunks = new int[batch][CHUNK];
     for (int[] chunk : chunks) {

@@ -1,9 +1,9 @@
 package dev.glad.model.bench;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.glad.model.encoder.Devices;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,13 +40,17 @@ public class MatmulPeakBenchmark {
   @Param({"256", "1024", "2048"})
   public int n;
 
+  /** {@code cpu} or {@code gpu:N} (a device that is not there fails the run). */
+  @Param({"cpu"})
+  public String device;
+
   private NDManager manager;
   private NDArray a;
   private NDArray b;
 
   @Setup(Level.Trial)
   public void setUp() {
-    manager = NDManager.newBaseManager(Device.cpu());
+    manager = NDManager.newBaseManager(Devices.require(device));
     a = manager.randomUniform(-1f, 1f, new Shape(n, n));
     b = manager.randomUniform(-1f, 1f, new Shape(n, n));
   }
