@@ -52,6 +52,13 @@ final class StateBenchCommand implements Callable<Integer> {
       description = "TaskManager failures per user count (medians over them)")
   int failovers;
 
+  @Option(
+      names = "--upgrade",
+      description =
+          "also time a model upgrade: restore each savepoint under a copy of the model with"
+              + " another version id and wait until every memory is republished under it")
+  boolean upgrade;
+
   @Override
   public Integer call() throws Exception {
     var out = Streams.out(spec);
@@ -69,6 +76,7 @@ final class StateBenchCommand implements Callable<Integer> {
                 trickleRate,
                 failovers,
                 bench.seed,
+                upgrade,
                 bench.jobSettings,
                 bench.json),
             out)

@@ -74,6 +74,7 @@ public final class StateBench {
       int trickleEventsPerSecond,
       int failovers,
       long seed,
+      boolean upgrade,
       Map<String, String> jobSettings,
       Path json) {
     public Options {
@@ -148,18 +149,22 @@ public final class StateBench {
 
     Path checkpoints = work.resolve("ckpt-" + users);
     Path savepoints = work.resolve("sp-" + users);
-    GladJobSettings settings =
-        BenchCluster.withSettings(options.jobSettings())
-            .set(BOOTSTRAP_SERVERS, bootstrap)
-            .set(TOPIC_PREFIX, prefix)
-            .set(MODEL_DIR, options.model().toString())
-            .set(STARTING_OFFSETS, GladJobOptions.StartingOffsets.EARLIEST)
-            .set(CHECKPOINT_INTERVAL, options.checkpointInterval())
-            .set(RESTART_DELAY, options.restartDelay())
-            .set(CHECKPOINT_DIR, checkpoints.toUri().toString())
-            .set(PARALLELISM, options.parallelism())
-            .set(TRANSACTIONAL_ID_PREFIX, "state-bench-" + users)
-            .build();
+    // each job restored from the savepoint writes under its own transactional ids: two restores
+    // of one savepoint with the same ids fence each other's producers
+    java.util.function.BiFunction<Path, String, GladJobSettings> settingsWithModel =
+        (model, transactionalIds) ->
+            BenchCluster.withSettings(options.jobSettings())
+                .set(BOOTSTRAP_SERVERS, bootstrap)
+                .set(TOPIC_PREFIX, prefix)
+                .set(MODEL_DIR, model.toString())
+                .set(STARTING_OFFSETS, GladJobOptions.StartingOffsets.EARLIEST)
+                .set(CHECKPOINT_INTERVAL, options.checkpointInterval())
+                .set(RESTART_DELAY, options.restartDelay())
+                .set(CHECKPOINT_DIR, checkpoints.toUri().toString())
+                .set(PARALLELISM, options.parallelism())
+                .set(TRANSACTIONAL_ID_PREFIX, transactionalIds)
+                .build();
+    GladJobSettings settings = settingsWithModel.apply(options.model(), "state-bench-" + users);
     Configuration conf = GladJob.flinkConfiguration(settings);
     conf.set(CoreOptions.TMP_DIRS, work.resolve("tmp").toString());
     try (BenchCluster cluster = BenchCluster.start(conf, 2, options.parallelism());
@@ -194,6 +199,19 @@ public final class StateBench {
           checkpoint.getEndToEndDuration(),
           bytes(savepointBytes),
           (double) sp.get("stop_with_savepoint_seconds"));
+
+      if (options.upgrade()) {
+        r.put(
+            "model_upgrade",
+            upgrade(
+                cluster,
+                settingsWithModel.apply(
+                    ModelCopies.reversioned(options.model(), work), "state-bench-upgrade-" + users),
+                savepoint,
+                committed,
+                topics,
+                eventsOfUser.values().stream().filter(n -> n >= chunkSize).count()));
+      }
 
       // 3. restore from the savepoint
       t = System.nanoTime();
@@ -249,6 +267,71 @@ public final class StateBench {
       }
     }
     return r;
+  }
+
+  /**
+   * Restores the savepoint under {@code upgraded} (another model version) and times until every
+   * user with a memory is published under it (rebuilt from the stored chunks, in the background:
+   * nothing new streams in).
+   */
+  private Map<String, Object> upgrade(
+      BenchCluster cluster,
+      GladJobSettings upgraded,
+      String savepoint,
+      CommittedRecords committed,
+      GladTopics topics,
+      long usersWithMemory)
+      throws Exception {
+    String version = ModelCopies.versionOf(Path.of(upgraded.get(MODEL_DIR)));
+    long t = System.nanoTime();
+    JobID job = cluster.submit(KafkaIo.job(upgraded), savepoint);
+    java.util.Set<String> rebuilt = new java.util.HashSet<>();
+    long reported = t;
+    long deadline = t + BenchCluster.STEP_TIMEOUT.toNanos();
+    while (rebuilt.size() < usersWithMemory) {
+      for (var r : committed.poll(Duration.ofMillis(200))) {
+        dev.glad.schemas.UserMemory m = topics.userMemory().deserializeValue(r.value());
+        if (m != null && m.getModelVersion().equals(version)) {
+          rebuilt.add(m.getUserId());
+        }
+      }
+      long now = System.nanoTime();
+      if (now > deadline) {
+        throw new IllegalStateException(
+            "the upgrade published "
+                + rebuilt.size()
+                + " of "
+                + usersWithMemory
+                + " memories within "
+                + BenchCluster.STEP_TIMEOUT);
+      }
+      if (now - reported > 10_000_000_000L) {
+        reported = now;
+        double rate = rebuilt.size() / seconds(t);
+        out.printf(
+            Locale.ROOT,
+            "  model upgrade: %,d / %,d users published under the new version, %,.0f users/s,"
+                + " ETA %.0f s%n",
+            rebuilt.size(),
+            usersWithMemory,
+            rate,
+            (usersWithMemory - rebuilt.size()) / Math.max(rate, 1e-9));
+      }
+    }
+    double seconds = seconds(t);
+    cluster.miniCluster().cancelJob(job).get();
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("users_rebuilt", usersWithMemory);
+    u.put("seconds_from_submission", seconds);
+    u.put("users_per_s", usersWithMemory / seconds);
+    out.printf(
+        Locale.ROOT,
+        "  model upgrade: %,d memories rebuilt and committed under the new version %.1f s after"
+            + " the job was submitted (%,.0f users/s, start-up included)%n",
+        usersWithMemory,
+        seconds,
+        usersWithMemory / seconds);
+    return u;
   }
 
   /** Produces {@code users × eventsPerUser} events; returns the events per user. */
