@@ -286,6 +286,14 @@ final class TrainCommand implements Callable<Integer> {
     boolean leakTarget;
 
     @Option(
+        names = "--zero-neighbour-init",
+        description = {
+          "start every GraphSAGE layer's neighbour block at zero instead of Glorot (with",
+          "--activation identity an untrained h_U^L is then the mean of the user's chunk embeddings)"
+        })
+    boolean zeroNeighbourInit;
+
+    @Option(
         names = "--train-negatives",
         paramLabel = "uniform|popularity",
         converter = Converters.TrainingNegatives.class,
@@ -310,7 +318,8 @@ final class TrainCommand implements Callable<Integer> {
             {negatives, "--negatives"},
             {maxExamples, "--max-examples"},
             {trainNegatives, "--train-negatives"},
-            {leakTarget ? true : null, "--leak-target"}
+            {leakTarget ? true : null, "--leak-target"},
+            {zeroNeighbourInit ? true : null, "--zero-neighbour-init"}
           });
     }
   }
@@ -410,6 +419,7 @@ final class TrainCommand implements Callable<Integer> {
     set(memory.maxExamples, training::optMaxExamplesPerEpoch);
     set(memory.trainNegatives, training::optNegativeSampling);
     training.optLeakTarget(memory.leakTarget);
+    training.optZeroNeighbourInit(memory.zeroNeighbourInit);
     GladTraining.run(
         new GladTraining.Request(
             variant,

@@ -49,6 +49,19 @@ public final class GladHead {
    * ones after the same training (h_U^0: 61 %, chance 6 %; docs/RESULTS.md).
    */
   public static GladHead create(GladConfig config, NDManager manager, long seed) {
+    return create(config, manager, seed, false);
+  }
+
+  /**
+   * As {@link #create(GladConfig, NDManager, long)}; with {@code zeroNeighbourBlocks} the neighbour
+   * block of every GraphSAGE layer starts at zero instead of Glorot, so with the identity
+   * activation an untrained h_U^L is exactly h_U^0 (a Glorot neighbour block adds a random
+   * projection of the neighbours' vector, as large as the node's own, which training then has to
+   * undo). The neighbour blocks still learn: their gradient is the layer's output gradient times
+   * the neighbours' vector, which is not zero.
+   */
+  public static GladHead create(
+      GladConfig config, NDManager manager, long seed, boolean zeroNeighbourBlocks) {
     int e = config.hiddenSize();
     SplittableRandom random = new SplittableRandom(seed);
     GladHead head = new GladHead(config);
@@ -61,10 +74,13 @@ public final class GladHead {
           values[i] = (float) (random.nextGaussian() * std);
         }
         if (shape[1] == 2 * e) {
-          // self block = identity, neighbour block Glorot
+          // self block = identity, neighbour block Glorot (or zero)
           for (int r = 0; r < e; r++) {
             for (int col = 0; col < e; col++) {
               values[r * shape[1] + col] = r == col ? 1f : 0f;
+            }
+            if (zeroNeighbourBlocks) {
+              java.util.Arrays.fill(values, r * shape[1] + e, (r + 1) * shape[1], 0f);
             }
           }
         }

@@ -173,7 +173,8 @@ public final class GladTrainer {
         NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
       GladHead head =
           variant.hasMemory()
-              ? GladHead.create(gladConfig, headManager, config.loop().seed())
+              ? GladHead.create(
+                  gladConfig, headManager, config.loop().seed(), config.zeroNeighbourInit())
               : null;
       Map<String, Parameter> headParameters = trainableHeadParameters(head);
       Map<String, Parameter> encoderParameters = SparseTokenTable.denseParameters(encoder);

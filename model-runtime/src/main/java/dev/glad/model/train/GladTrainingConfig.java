@@ -16,6 +16,9 @@ package dev.glad.model.train;
  * @param leakTarget analysis only: each example's memory also holds a node whose centroid is the
  *     target's own item embedding, to test whether the memory path can carry information at all.
  *     The artifact is marked analysis-only and {@code GladModel.load} (the stream) refuses it
+ * @param zeroNeighbourInit the head's GraphSAGE layers start with a zero neighbour block instead of
+ *     a Glorot one ({@code GladHead.create}): an untrained h_U^L is then h_U^0 passed through σ
+ *     twice (exactly h_U^0 with the identity activation)
  */
 public record GladTrainingConfig(
     TrainingLoop loop,
@@ -23,7 +26,8 @@ public record GladTrainingConfig(
     int negatives,
     int maxExamplesPerEpoch,
     TrainingNegatives negativeSampling,
-    boolean leakTarget) {
+    boolean leakTarget,
+    boolean zeroNeighbourInit) {
 
   public static final int DEFAULT_EPOCHS = 10;
   public static final int DEFAULT_BATCH_SIZE = 256;
@@ -82,6 +86,7 @@ public record GladTrainingConfig(
     private int maxExamplesPerEpoch = DEFAULT_MAX_EXAMPLES_PER_EPOCH;
     private TrainingNegatives negativeSampling = TrainingNegatives.parse(DEFAULT_NEGATIVE_SAMPLING);
     private boolean leakTarget;
+    private boolean zeroNeighbourInit;
 
     private Builder() {
       super(DEFAULT_LOOP);
@@ -113,6 +118,12 @@ public record GladTrainingConfig(
       return this;
     }
 
+    /** See {@link GladTrainingConfig#zeroNeighbourInit}. */
+    public Builder optZeroNeighbourInit(boolean v) {
+      zeroNeighbourInit = v;
+      return this;
+    }
+
     public Builder optMaxExamplesPerEpoch(int v) {
       maxExamplesPerEpoch = v;
       return this;
@@ -126,7 +137,8 @@ public record GladTrainingConfig(
           negatives,
           maxExamplesPerEpoch,
           negativeSampling,
-          leakTarget);
+          leakTarget,
+          zeroNeighbourInit);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.glad.model.head;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -122,6 +123,38 @@ class GladHeadTest {
                 expected, djlScores[r * candidates[r].length + k], TOL, variant + " row " + r);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * With zero neighbour blocks and the identity σ an untrained head publishes h_U^L = h_U^0 (the
+   * mean of the user's chunk embeddings, which points at the user's items), whatever the neighbours
+   * hold; the default Glorot neighbour block adds a random projection of them.
+   */
+  @ParameterizedTest
+  @CsvSource({"true", "false"})
+  void zeroNeighbourBlocksMakeAnUntrainedLongTermVectorTheUsersMeanChunk(boolean zero) {
+    GladOptions options = GladOptions.builder().optActivation(HeadActivation.IDENTITY).build();
+    EncoderConfig encoder =
+        EncoderConfig.builder().setTokenCount(TOKENS).optHiddenSize(E).optHeads(2).build();
+    SplittableRandom random = new SplittableRandom(5);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      GladConfig config = new GladConfig(encoder, GladVariant.GCA, 5, options);
+      GladHead head = GladHead.create(config, manager, 3, zero);
+      TrainingMemory.Neighbours view = randomView(random, 3);
+      NDArray[] m = TrainingMemory.tensors(List.of(view), E, manager);
+      NDArray hU1 = head.userHidden(m[1], m[2], m[5]);
+      float[] longTerm =
+          head.userLongTerm(hU1, head.clusterHidden(m[2], m[3], m[4]), m[5]).toFloatArray();
+      double distance = 0;
+      for (int d = 0; d < E; d++) {
+        distance = Math.max(distance, Math.abs(longTerm[d] - view.hU0()[d]));
+      }
+      if (zero) {
+        assertEquals(0, distance, TOL);
+      } else {
+        assertTrue(distance > 0.1, "a Glorot neighbour block moves h_U^L off h_U^0: " + distance);
       }
     }
   }
