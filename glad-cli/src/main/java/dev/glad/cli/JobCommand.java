@@ -67,7 +67,9 @@ final class JobCommand implements Callable<Integer> {
   private List<String> commandLine() {
     List<String> args = new java.util.ArrayList<>(List.of("./glad", "job"));
     List<String> original = spec.commandLine().getParseResult().originalArgs();
-    for (int i = 0; i < original.size(); i++) {
+    // picocli's original arguments are the whole command line: they start with the command name
+    int first = !original.isEmpty() && original.get(0).equals(spec.name()) ? 1 : 0;
+    for (int i = first; i < original.size(); i++) {
       String a = original.get(i);
       if (a.equals("--fresh") || a.startsWith("--from-savepoint=")) {
         continue;
