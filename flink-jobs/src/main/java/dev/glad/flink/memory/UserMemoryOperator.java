@@ -64,6 +64,8 @@ public final class UserMemoryOperator
     upgradedInBackground = getMetricGroup().counter("usersUpgradedInBackground");
     stale = new ArrayDeque<>();
     getMetricGroup().gauge("usersToUpgrade", () -> stale.size());
+    getMetricGroup().gauge("usersToUpgradeAtStart", () -> total);
+    getMetricGroup().gauge("upgradeEtaSeconds", this::etaSeconds);
     List<String> keys = new ArrayList<>();
     try (Stream<Object> all =
         getKeyedStateBackend()
@@ -86,6 +88,15 @@ public final class UserMemoryOperator
       loggedNanos = startedNanos;
       scheduleStep();
     }
+  }
+
+  /** Seconds until the queue is empty at the rate so far (0 when it is). */
+  private long etaSeconds() {
+    if (stale.isEmpty() || done == 0) {
+      return 0;
+    }
+    double rate = done / Math.max(1e-9, (System.nanoTime() - startedNanos) / 1e9);
+    return Math.round(stale.size() / rate);
   }
 
   private void scheduleStep() {
