@@ -72,9 +72,6 @@ public final class UserMemoryFunction
   private transient Counter resets;
   private transient Counter upgraded;
 
-  /** Set when an upgrade starts a user afresh, for the update that follows it. */
-  private transient Long resetSequence;
-
   private transient Counter erased;
   private transient Histogram latency;
 
@@ -173,8 +170,14 @@ public final class UserMemoryFunction
     long now = ctx.currentProcessingTime();
     String userId = ctx.getCurrentKey();
     UserState state = userState.value();
+    // the sequence number counts the user's updates (the first is 1) and survives a model
+    // upgrade: consumers keep the highest one they saw
+    long sequenceBefore = state == null ? 0 : state.getSequenceNumber();
     if (state != null && !state.getModelVersion().equals(model.modelVersion())) {
       state = upgrade(userId, state, now, out, d -> ctx.output(CLUSTER_DELTAS, d));
+      if (state != null) {
+        sequenceBefore = state.getSequenceNumber();
+      }
     }
     int[] ids = state == null ? new int[0] : toInts(state.getClusterIds());
     int[] weights = state == null ? new int[0] : toInts(state.getEdgeWeights());
@@ -201,9 +204,7 @@ public final class UserMemoryFunction
             .setLastEventTime(
                 Math.max(
                     state == null ? Long.MIN_VALUE : state.getLastEventTime(), chunk.lastEventTime))
-            // the sequence number counts the user's updates (the first is 1) and survives a model
-            // upgrade: consumers keep the highest one they saw
-            .setSequenceNumber(sequenceBefore(state) + 1)
+            .setSequenceNumber(sequenceBefore + 1)
             .setStoredChunks(stored)
             .build();
     userState.update(next);
@@ -217,16 +218,6 @@ public final class UserMemoryFunction
     if (chunk.lastIngestTime > 0) {
       latency.update(Math.max(0, now - chunk.lastIngestTime));
     }
-  }
-
-  /** The sequence number of the user's last update, also when an upgrade reset the memory. */
-  private long sequenceBefore(UserState state) {
-    if (state != null) {
-      return state.getSequenceNumber();
-    }
-    Long reset = resetSequence;
-    resetSequence = null;
-    return reset == null ? 0 : reset;
   }
 
   /**
@@ -276,7 +267,6 @@ public final class UserMemoryFunction
     List<List<String>> stored = old.getStoredChunks();
     if (stored.isEmpty()) {
       resets.inc();
-      resetSequence = old.getSequenceNumber();
       userState.clear();
       return null;
     }
