@@ -64,6 +64,18 @@ public final class ChunkAssembler
   private transient MapState<Long, PendingEvents> pending;
   private transient MapState<String, Long> seenEventIds;
 
+  /**
+   * The cleanup timer this instance last registered per user, in a direct-mapped cache (a slot per
+   * user hash, the latest user wins): a user's next events usually fall on the same grid time, and
+   * registering an existing timer again is a RocksDB write. Not state: a restored or rescaled
+   * instance starts empty and registers again (timers are idempotent); an erasure empties the
+   * user's slot; a hit counts only while the watermark is below the time, i.e. the timer pending.
+   */
+  private static final int CLEANUP_TIMER_SLOTS = 1 << 16;
+
+  private transient String[] cleanupTimerUsers;
+  private transient long[] cleanupTimerTimes;
+
   private transient Counter chunksCompleted;
   private transient Counter duplicates;
   private transient Counter lateAppended;
@@ -99,6 +111,8 @@ public final class ChunkAssembler
     openChunk = getRuntimeContext().getState(openChunkDescriptor());
     pending = getRuntimeContext().getMapState(pendingDescriptor());
     seenEventIds = getRuntimeContext().getMapState(seenEventIdsDescriptor());
+    cleanupTimerUsers = new String[CLEANUP_TIMER_SLOTS];
+    cleanupTimerTimes = new long[CLEANUP_TIMER_SLOTS];
     var metrics = getRuntimeContext().getMetricGroup();
     chunksCompleted = metrics.counter("chunksCompleted");
     duplicates = metrics.counter("duplicateEvents");
@@ -191,13 +205,32 @@ public final class ChunkAssembler
     for (long timer : timers) {
       ctx.timerService().deleteEventTimeTimer(timer);
     }
+    int slot = cleanupSlot(ctx.getCurrentKey());
+    if (ctx.getCurrentKey().equals(cleanupTimerUsers[slot])) {
+      cleanupTimerUsers[slot] = null; // its timer is gone: the user's next event registers again
+    }
     erasure.timers = timers.size();
     out.collect(ChunkOrErasure.of(erasure));
   }
 
   private void remember(String eventId, long eventTime, Context ctx) throws Exception {
     seenEventIds.put(eventId, eventTime);
-    ctx.timerService().registerEventTimeTimer(cleanupTimerOf(eventTime));
+    long cleanup = cleanupTimerOf(eventTime);
+    String userId = ctx.getCurrentKey();
+    int slot = cleanupSlot(userId);
+    if (cleanup == cleanupTimerTimes[slot]
+        && userId.equals(cleanupTimerUsers[slot])
+        && cleanup > ctx.timerService().currentWatermark()) {
+      return; // registered by this instance, not fired (watermark below it), not erased
+    }
+    ctx.timerService().registerEventTimeTimer(cleanup);
+    cleanupTimerUsers[slot] = userId;
+    cleanupTimerTimes[slot] = cleanup;
+  }
+
+  private static int cleanupSlot(String userId) {
+    int h = userId.hashCode();
+    return (h ^ (h >>> 16)) & (CLEANUP_TIMER_SLOTS - 1);
   }
 
   /** The timer that forgets an event id seen at {@code eventTime}: on a coarse grid. */
@@ -210,10 +243,9 @@ public final class ChunkAssembler
       throws Exception {
     PendingEvents due = pending.get(timestamp);
     if (due != null) {
+      // no isEmpty()/clear() after it: heap backends drop a map whose last entry is removed, and
+      // on RocksDB they cost a seek over the user's deleted entries for every release
       pending.remove(timestamp);
-      if (pending.isEmpty()) {
-        pending.clear(); // drops the (empty) map itself on heap backends
-      }
       List<PendingEvent> events = new ArrayList<>(due.getEvents());
       events.sort(ChunkBuilder.RELEASE_ORDER);
       release(events, ctx.getCurrentKey(), out);

@@ -191,6 +191,9 @@ class ChunkAssemblerTest {
     assertEquals(List.of(List.of("i0", "i1", "i2"), List.of("j0", "j1", "j2")), chunks());
     assertEquals(0L, completed().get(1).getSequenceNumber());
     assertEquals(List.of(), deadLetters());
+    // the erased cleanup timer (75 s) was registered again for the new ids, which are gone now
+    assertEquals(0, harness.numEventTimeTimers());
+    assertEquals(2, harness.numKeyedStateEntries(), "only the two users' open chunks remain");
   }
 
   @Test
