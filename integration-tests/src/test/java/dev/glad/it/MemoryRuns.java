@@ -388,11 +388,15 @@ final class MemoryRuns {
   }
 
   static void assertClose(List<Float> actual, List<Float> expected, String what) {
+    assertClose(actual, expected, what, TOLERANCE);
+  }
+
+  static void assertClose(List<Float> actual, List<Float> expected, String what, float tolerance) {
     assertThat(actual).as(what).hasSameSizeAs(expected);
     for (int i = 0; i < expected.size(); i++) {
       assertThat(Math.abs(actual.get(i) - expected.get(i)))
           .as(what + "[" + i + "]: " + actual.get(i) + " vs " + expected.get(i))
-          .isLessThanOrEqualTo(TOLERANCE);
+          .isLessThanOrEqualTo(tolerance);
     }
   }
 

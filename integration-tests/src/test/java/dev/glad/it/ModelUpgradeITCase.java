@@ -109,9 +109,9 @@ class ModelUpgradeITCase {
       assertThat(a.getModelVersion()).as(user).isEqualTo(versionB);
       assertThat(a.getChunkCount()).as("chunks of " + user).isEqualTo(b.chunks());
       assertThat(a.getClusters()).as("edges of " + user).isEqualTo(b.edges());
-      assertClose(a.getHU0(), b.hU0(), "hU0 of " + user);
-      assertClose(a.getLongTerm(), b.longTerm(), "long-term of " + user);
-      assertClose(a.getShortTerm(), b.zU(), "z_U of " + user);
+      MemoryRuns.assertClose(a.getHU0(), b.hU0(), "hU0 of " + user, TOLERANCE);
+      MemoryRuns.assertClose(a.getLongTerm(), b.longTerm(), "long-term of " + user, TOLERANCE);
+      MemoryRuns.assertClose(a.getShortTerm(), b.zU(), "z_U of " + user, TOLERANCE);
     }
     // users whose whole history was in the memory at the upgrade got B only in the background
     List<String> idleAfterUpgrade =
@@ -193,14 +193,5 @@ class ModelUpgradeITCase {
       last.put(r.key(), r.value());
     }
     return last;
-  }
-
-  private static void assertClose(List<Float> actual, List<Float> expected, String what) {
-    assertThat(actual).as(what).hasSameSizeAs(expected);
-    for (int i = 0; i < expected.size(); i++) {
-      assertThat(Math.abs(actual.get(i) - expected.get(i)))
-          .as(what + "[" + i + "]")
-          .isLessThanOrEqualTo(TOLERANCE);
-    }
   }
 }
