@@ -5,8 +5,11 @@ import dev.glad.schemas.ClusterAssignment;
 import dev.glad.schemas.ClusterMemory;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -15,6 +18,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -32,8 +36,12 @@ import org.apache.flink.util.OutputTag;
  * subtask grow with the number of clusters that change, not with the event rate.
  *
  * <p>Keyed state {@code cluster-memory} ({@link ClusterState}, Avro), initialised from the artifact
- * on a cluster's first delta; no TTL: there are K clusters. Every chunk that joins a cluster is
- * reported on {@link #ASSIGNMENTS} (audit: the order of the k-means steps).
+ * on a cluster's first delta; no TTL: there are K clusters. The subtask works on its clusters in
+ * memory ({@link ClusterNodeState}: plain arrays, read from the state once) and writes the ones
+ * that changed back to the keyed state when a checkpoint is taken: a delta used to cost an Avro
+ * read, a deep copy and an Avro write of two e-vectors of boxed floats, the largest share of the
+ * job's CPU in the profile of docs/BENCHMARKS.md. What a checkpoint holds is the same. Every chunk
+ * that joins a cluster is reported on {@link #ASSIGNMENTS} (audit: the order of the k-means steps).
  *
  * <p>Runs: records carry the job run's id ({@code runId}); the cluster tables downstream apply only
  * their own run's records. A run restored from a checkpoint or savepoint therefore republishes
@@ -67,7 +75,16 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
 
   private transient StreamingModel model;
   private transient ValueState<ClusterState> state;
+
+  /** The clusters this subtask has touched since it started, by id. */
+  private transient Map<Integer, ClusterNodeState> nodes;
+
+  /** Clusters changed since the last checkpoint: written to the keyed state before its barrier. */
+  private transient Set<Integer> unsaved;
+
+  /** Clusters changed since the last publication. */
   private transient Set<Integer> dirty;
+
   private transient boolean tickScheduled;
   private transient boolean restored;
   private transient Counter updates;
@@ -101,6 +118,8 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
     super.open();
     model = modelFactory.openOnCpu();
     state = getPartitionedState(STATE);
+    nodes = new HashMap<>();
+    unsaved = new HashSet<>();
     dirty = new LinkedHashSet<>();
     var metrics = getRuntimeContext().getMetricGroup();
     updates = metrics.counter("clusterUpdates");
@@ -124,7 +143,9 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
             (Object key, ValueState<ClusterState> node) -> {
               ClusterState s = node.value();
               if (s != null && s.getModelVersion().equals(model.modelVersion())) {
-                records.add(record((Integer) key, s, now));
+                ClusterNodeState restoredNode = ClusterNodeState.of(s, model, (Integer) key);
+                nodes.put((Integer) key, restoredNode);
+                records.add(record((Integer) key, restoredNode, now));
               }
             });
     for (ClusterMemory r : records) {
@@ -137,32 +158,23 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
   public void processElement(StreamRecord<ClusterDelta> element) throws Exception {
     ClusterDelta delta = element.getValue();
     int j = delta.clusterId;
-    ClusterState s = state.value();
-    if (s == null || !s.getModelVersion().equals(model.modelVersion())) {
-      StreamingModel.ClusterNode node = model.initialCluster(j);
-      s =
-          ClusterState.newBuilder()
-              .setModelVersion(model.modelVersion())
-              .setCentroid(Vectors.toList(node.centroid()))
-              .setSize(node.size())
-              .setUserSum(Vectors.toList(node.userSum()))
-              .setVersion(0)
-              .build();
+    ClusterNodeState node = nodes.get(j);
+    if (node == null) {
+      node = ClusterNodeState.of(state.value(), model, j);
+      nodes.put(j, node);
     }
-    float[] centroid = Vectors.toArray(s.getCentroid());
-    long size = s.getSize();
+    long sizeBefore = node.size();
+    node.apply(model, delta);
     long now = getProcessingTimeService().getCurrentProcessingTime();
     if (delta.joinsCluster()) {
-      feedbackLag.update(Math.max(0, size - delta.clusterSizeSeen));
-      centroid = model.centroidAfterChunk(centroid, size, delta.chunkEmbedding);
-      size++;
+      feedbackLag.update(Math.max(0, sizeBefore - delta.clusterSizeSeen));
       output.collect(
           ASSIGNMENTS,
           new StreamRecord<>(
               ClusterAssignment.newBuilder()
                   .setClusterId(j)
                   .setModelVersion(model.modelVersion())
-                  .setSizeAfter(size)
+                  .setSizeAfter(node.size())
                   .setSizeSeenByEncoder(delta.clusterSizeSeen)
                   .setUserId(delta.userId)
                   .setSequenceNumber(delta.sequenceNumber)
@@ -170,23 +182,29 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
                   .setAssignTime(Instant.ofEpochMilli(now))
                   .build()));
     }
-    float[] userSum = Vectors.plus(Vectors.toArray(s.getUserSum()), delta.userSumDelta);
-    ClusterState next =
-        ClusterState.newBuilder(s)
-            .setCentroid(Vectors.toList(centroid))
-            .setSize(size)
-            .setUserSum(Vectors.toList(userSum))
-            .setVersion(s.getVersion() + 1)
-            .build();
-    state.update(next);
+    unsaved.add(j);
     updates.inc();
     if (publishIntervalMillis == 0) {
-      output.collect(new StreamRecord<>(record(j, next, now)));
+      output.collect(new StreamRecord<>(record(j, node, now)));
       published.inc();
     } else {
       dirty.add(j);
       scheduleTick();
     }
+  }
+
+  /**
+   * The changed clusters go into the keyed state here: Flink calls this before it snapshots the
+   * keyed state backend, in the task thread, so the checkpoint (or savepoint) holds them.
+   */
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    for (int j : unsaved) {
+      setCurrentKey(j);
+      state.update(nodes.get(j).toState(model.modelVersion()));
+    }
+    unsaved.clear();
+    super.snapshotState(context);
   }
 
   private void scheduleTick() {
@@ -207,8 +225,7 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
   private void publishDirty() throws Exception {
     long now = getProcessingTimeService().getCurrentProcessingTime();
     for (int j : dirty) {
-      setCurrentKey(j);
-      output.collect(new StreamRecord<>(record(j, state.value(), now)));
+      output.collect(new StreamRecord<>(record(j, nodes.get(j), now)));
       published.inc();
     }
     dirty.clear();
@@ -219,17 +236,15 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
     publishDirty();
   }
 
-  private ClusterMemory record(int clusterId, ClusterState s, long now) {
-    float[] centroid = Vectors.toArray(s.getCentroid());
-    float[] userSum = Vectors.toArray(s.getUserSum());
+  private ClusterMemory record(int clusterId, ClusterNodeState node, long now) {
     return ClusterMemory.newBuilder()
         .setClusterId(clusterId)
-        .setModelVersion(s.getModelVersion())
-        .setCentroid(s.getCentroid())
-        .setHCE1(Vectors.toList(model.clusterHidden(centroid, userSum, s.getSize())))
-        .setSize(s.getSize())
+        .setModelVersion(model.modelVersion())
+        .setCentroid(Vectors.toList(node.centroid()))
+        .setHCE1(Vectors.toList(model.clusterHidden(node.centroid(), node.userSum(), node.size())))
+        .setSize(node.size())
         .setUpdateTime(Instant.ofEpochMilli(now))
-        .setVersion(s.getVersion())
+        .setVersion(node.version())
         .setRunId(runId)
         .build();
   }

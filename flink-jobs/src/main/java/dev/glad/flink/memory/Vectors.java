@@ -31,4 +31,11 @@ public final class Vectors {
     }
     return out;
   }
+
+  /** {@code a += b}, elementwise. */
+  public static void addInPlace(float[] a, float[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+  }
 }

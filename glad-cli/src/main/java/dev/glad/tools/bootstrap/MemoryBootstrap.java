@@ -1,11 +1,11 @@
 package dev.glad.tools.bootstrap;
 
 import dev.glad.flink.memory.ClusterDelta;
+import dev.glad.flink.memory.ClusterNodeState;
 import dev.glad.flink.memory.EncodedChunk;
 import dev.glad.flink.memory.StreamingModel;
 import dev.glad.flink.memory.UserMemoryUpdate;
 import dev.glad.flink.memory.Vectors;
-import dev.glad.flink.state.ClusterState;
 import dev.glad.flink.state.OpenChunk;
 import dev.glad.flink.state.UserState;
 import dev.glad.model.data.UserSequences;
@@ -95,7 +95,7 @@ public final class MemoryBootstrap {
               chunk.sequence(),
               s,
               j,
-              cluster != null ? cluster.size : model.initialCluster(j).size(),
+              cluster != null ? cluster.size() : model.initialCluster(j).size(),
               chunk.firstEventTime(),
               chunk.lastEventTime(),
               0);
@@ -115,13 +115,8 @@ public final class MemoryBootstrap {
       if (clusterUpdates) {
         for (ClusterDelta delta : update.deltas()) {
           ClusterNodeState c = clusterNodes.computeIfAbsent(delta.clusterId, this::initial);
-          if (delta.joinsCluster()) {
-            c.centroid = model.centroidAfterChunk(c.centroid, c.size, delta.chunkEmbedding);
-            c.size++;
-            centroids[delta.clusterId] = c.centroid;
-          }
-          c.userSum = Vectors.plus(c.userSum, delta.userSumDelta);
-          c.version++;
+          c.apply(model, delta);
+          centroids[delta.clusterId] = c.centroid();
         }
       }
     }
@@ -147,17 +142,7 @@ public final class MemoryBootstrap {
     }
     List<BootstrappedCluster> clusters = new ArrayList<>();
     clusterNodes.forEach(
-        (j, c) ->
-            clusters.add(
-                new BootstrappedCluster(
-                    j,
-                    ClusterState.newBuilder()
-                        .setModelVersion(model.modelVersion())
-                        .setCentroid(Vectors.toList(c.centroid))
-                        .setSize(c.size)
-                        .setUserSum(Vectors.toList(c.userSum))
-                        .setVersion(c.version)
-                        .build())));
+        (j, c) -> clusters.add(new BootstrappedCluster(j, c.toState(model.modelVersion()))));
     return new Result(users, clusters, data.interactionCount(), chunks.size(), open);
   }
 
@@ -195,12 +180,7 @@ public final class MemoryBootstrap {
   }
 
   private ClusterNodeState initial(int j) {
-    StreamingModel.ClusterNode node = model.initialCluster(j);
-    ClusterNodeState c = new ClusterNodeState();
-    c.centroid = node.centroid();
-    c.size = node.size();
-    c.userSum = node.userSum();
-    return c;
+    return ClusterNodeState.initial(model, j);
   }
 
   private UserState state(UserNode node) {
@@ -233,12 +213,5 @@ public final class MemoryBootstrap {
     long chunks;
     long lastEventTime = Long.MIN_VALUE;
     final List<List<String>> stored = new ArrayList<>();
-  }
-
-  private static final class ClusterNodeState {
-    float[] centroid;
-    long size;
-    float[] userSum;
-    long version;
   }
 }
