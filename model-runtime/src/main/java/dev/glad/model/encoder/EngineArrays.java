@@ -52,6 +52,11 @@ public final class EngineArrays {
     return owned(manager.create(values));
   }
 
+  /** int32 matrix holding {@code values} (rows of equal length). */
+  public static NDArray create(NDManager manager, int[][] values) {
+    return owned(manager.create(values));
+  }
+
   /** float64 vector holding {@code values}. */
   public static NDArray create(NDManager manager, double[] values) {
     return owned(manager.create(values));

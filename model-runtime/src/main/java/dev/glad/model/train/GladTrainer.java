@@ -433,8 +433,10 @@ public final class GladTrainer {
       try (NDScope scope = new NDScope();
           NDManager manager = encoder.manager().newSubManager()) {
         scope.suppressNotUsedWarning();
-        NDArray tokenArray = manager.create(stepRows.local(tokens), new Shape(b, width));
-        NDArray idArray = manager.create(stepRows.local(ids), new Shape(b, candidates));
+        NDArray tokenArray =
+            EngineArrays.create(manager, stepRows.local(tokens), new Shape(b, width));
+        NDArray idArray =
+            EngineArrays.create(manager, stepRows.local(ids), new Shape(b, candidates));
         SparseTokenTable.Step rowsOfStep =
             tokenTable == null ? null : tokenTable.begin(stepRows, manager);
         float lossValue;
