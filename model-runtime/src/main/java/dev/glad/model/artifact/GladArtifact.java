@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import dev.glad.model.data.ItemVocabulary;
 import dev.glad.model.encoder.EncoderConfig;
+import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.memory.ClusterNodes;
 import dev.glad.model.memory.GladConfig;
 import dev.glad.model.memory.GladOptions;
@@ -276,13 +277,13 @@ public final class GladArtifact {
   private static NDList memoryArrays(ClusterNodes clusters, NDManager manager) {
     NDList list = new NDList();
     list.add(named(manager, clusters.centroids(), CENTROIDS));
-    NDArray sizes = manager.create(clusters.sizes());
+    NDArray sizes = EngineArrays.create(manager, clusters.sizes());
     sizes.setName(SIZES);
     list.add(sizes);
     list.add(named(manager, clusters.userSums(), USER_SUMS));
     list.add(named(manager, clusters.hidden(), HIDDEN));
     if (clusters.nodeChunks() != null) {
-      NDArray chunks = manager.create(clusters.nodeChunks());
+      NDArray chunks = EngineArrays.create(manager, clusters.nodeChunks());
       chunks.setName(NODE_CHUNKS);
       list.add(chunks);
     }
@@ -290,13 +291,13 @@ public final class GladArtifact {
   }
 
   static NDArray named(NDManager manager, float[][] matrix, String name) {
-    NDArray a = manager.create(matrix);
+    NDArray a = EngineArrays.create(manager, matrix);
     a.setName(name);
     return a;
   }
 
   static NDArray named(NDManager manager, float[] vector, String name) {
-    NDArray a = manager.create(vector);
+    NDArray a = EngineArrays.create(manager, vector);
     a.setName(name);
     return a;
   }

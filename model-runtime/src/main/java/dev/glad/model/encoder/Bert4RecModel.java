@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -129,7 +128,7 @@ public final class Bert4RecModel implements AutoCloseable {
                 + " but the config requires "
                 + target.getShape());
       }
-      target.set(source.toType(DataType.FLOAT32, false).toByteBuffer());
+      EngineArrays.copyInto(target, source);
     }
   }
 

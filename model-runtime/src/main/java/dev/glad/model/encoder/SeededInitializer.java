@@ -41,7 +41,7 @@ final class SeededInitializer implements Initializer {
         values[i] = (float) (truncatedGaussian(random) * std);
       }
     }
-    return manager.create(values, shape).toType(dataType, false);
+    return EngineArrays.create(manager, values, shape).toType(dataType, false);
   }
 
   /** A standard normal sample redrawn until it lies within two standard deviations. */

@@ -103,7 +103,7 @@ public final class SequenceEncoder implements AutoCloseable {
         NDManager scope = model.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
       NDArray hidden = maskStates(scope, rows); // (B, e)
-      NDArray ids = scope.create(flat, Bert4RecModel.tokenShape(rows.length, count));
+      NDArray ids = EngineArrays.create(scope, flat, Bert4RecModel.tokenShape(rows.length, count));
       NDArray table = model.block().tokenEmbeddings(model.parameterStore(), hidden);
       NDArray bias = model.block().outputBias(model.parameterStore(), hidden).reshape(-1, 1);
       NDArray vectors = Embedding.embedding(ids, table, SparseFormat.DENSE).head(); // (B, C, e)
@@ -117,7 +117,8 @@ public final class SequenceEncoder implements AutoCloseable {
   private NDArray maskStates(NDManager scope, int[][] rows) {
     int width = TokenBatch.width(rows, true, model.config().maxLength());
     long[] tokens = TokenBatch.rightAligned(rows, width, true);
-    NDArray input = scope.create(tokens, Bert4RecModel.tokenShape(rows.length, width));
+    NDArray input =
+        EngineArrays.create(scope, tokens, Bert4RecModel.tokenShape(rows.length, width));
     NDArray hidden = model.block().forward(model.parameterStore(), new NDList(input), false).head();
     NDArray last = hidden.get(new NDIndex(":, -1, :"));
     return last;

@@ -101,11 +101,12 @@ final class TransformerLayerBlock extends AbstractBlock {
     NDArray query = qkv.get(0);
     NDArray key = qkv.get(1);
     NDArray valueVectors = qkv.get(2);
-    NDArray scores =
-        query
-            .matMul(key.transpose(0, 1, 3, 2))
-            .muli(1.0f / (float) Math.sqrt(headSize))
-            .addi(attentionBias);
+    NDArray scores = query.matMul(key.transpose(0, 1, 3, 2));
+    // scaled by an engine-owned scalar: a Number would become a tensor over Java memory that the
+    // backward pass reads after its wrapper is gone (EngineArrays)
+    scores
+        .muli(EngineArrays.scalar(scores, 1.0f / (float) Math.sqrt(headSize)))
+        .addi(attentionBias);
     NDArray probabilities = scores.softmax(-1);
     probabilities = Dropout.dropout(probabilities, config.attentionDropout(), training).head();
     NDArray context =

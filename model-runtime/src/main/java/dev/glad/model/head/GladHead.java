@@ -9,6 +9,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import dev.glad.model.artifact.GladArtifact;
+import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.memory.GladConfig;
 import dev.glad.model.memory.GladOptions.Aggregation;
 import dev.glad.model.memory.GladOptions.AttentionNormalisation;
@@ -88,7 +89,7 @@ public final class GladHead {
         java.util.Arrays.fill(values, INITIAL_GATE_BIAS);
       }
       long[] dims = shape.length == 1 ? new long[] {shape[0]} : new long[] {shape[0], shape[1]};
-      head.add(entry.getKey(), manager.create(values, new Shape(dims)));
+      head.add(entry.getKey(), EngineArrays.create(manager, values, new Shape(dims)));
     }
     return head;
   }
@@ -97,15 +98,15 @@ public final class GladHead {
   public static GladHead fromWeights(GladConfig config, NDManager manager, HeadWeights weights) {
     weights.requireHiddenSize(config.hiddenSize());
     GladHead head = new GladHead(config);
-    head.add("userLayer1", manager.create(weights.userLayer1()));
-    head.add("userLayer1Bias", manager.create(weights.userLayer1Bias()));
-    head.add("clusterLayer1", manager.create(weights.clusterLayer1()));
-    head.add("clusterLayer1Bias", manager.create(weights.clusterLayer1Bias()));
-    head.add("userLayer2", manager.create(weights.userLayer2()));
-    head.add("userLayer2Bias", manager.create(weights.userLayer2Bias()));
-    head.add("gateShortTerm", manager.create(weights.gateShortTerm()));
-    head.add("gateLongTerm", manager.create(weights.gateLongTerm()));
-    head.add("gateBias", manager.create(weights.gateBias()));
+    head.add("userLayer1", EngineArrays.create(manager, weights.userLayer1()));
+    head.add("userLayer1Bias", EngineArrays.create(manager, weights.userLayer1Bias()));
+    head.add("clusterLayer1", EngineArrays.create(manager, weights.clusterLayer1()));
+    head.add("clusterLayer1Bias", EngineArrays.create(manager, weights.clusterLayer1Bias()));
+    head.add("userLayer2", EngineArrays.create(manager, weights.userLayer2()));
+    head.add("userLayer2Bias", EngineArrays.create(manager, weights.userLayer2Bias()));
+    head.add("gateShortTerm", EngineArrays.create(manager, weights.gateShortTerm()));
+    head.add("gateLongTerm", EngineArrays.create(manager, weights.gateLongTerm()));
+    head.add("gateBias", EngineArrays.create(manager, weights.gateBias()));
     return head;
   }
 

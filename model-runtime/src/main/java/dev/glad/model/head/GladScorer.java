@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import dev.glad.model.encoder.Bert4RecModel;
+import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.encoder.SequenceEncoder;
 import dev.glad.model.eval.Scorer;
 import dev.glad.model.memory.GladConfig;
@@ -139,7 +140,7 @@ public final class GladScorer implements Scorer {
     try (NDScope arrays = new NDScope();
         NDManager scope = model.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
-      NDArray zArray = scope.create(flatten(z, e), new Shape(b, e));
+      NDArray zArray = EngineArrays.create(scope, flatten(z, e), new Shape(b, e));
       NDArray table = model.block().tokenEmbeddings(model.parameterStore(), zArray);
       NDArray itemBias = model.block().outputBias(model.parameterStore(), zArray);
       NDArray vectors = zArray;
@@ -213,7 +214,7 @@ public final class GladScorer implements Scorer {
     int slice = itemsPerSlice();
     try (NDManager scope = table.getManager().newSubManager()) {
       NDArray[] m = MemoryTensors.fromMemories(mine, e, scope);
-      NDArray zArray = scope.create(flatten(zs, e), new Shape(g, e));
+      NDArray zArray = EngineArrays.create(scope, flatten(zs, e), new Shape(g, e));
       for (int start = 0; start < tokens; start += slice) {
         int end = Math.min(tokens, start + slice);
         try (NDScope arrays = new NDScope()) {
@@ -250,8 +251,8 @@ public final class GladScorer implements Scorer {
     try (NDScope arrays = new NDScope();
         NDManager scope = model.manager().newSubManager()) {
       arrays.suppressNotUsedWarning();
-      NDArray zArray = scope.create(flatten(z, e), new Shape(b, e));
-      NDArray ids = scope.create(flat, new Shape(b, count));
+      NDArray zArray = EngineArrays.create(scope, flatten(z, e), new Shape(b, e));
+      NDArray ids = EngineArrays.create(scope, flat, new Shape(b, count));
       NDArray table = model.block().tokenEmbeddings(model.parameterStore(), zArray);
       NDArray bias = model.block().outputBias(model.parameterStore(), zArray).reshape(-1, 1);
       NDArray items = Embedding.embedding(ids, table, SparseFormat.DENSE).head();

@@ -3,6 +3,7 @@ package dev.glad.model.head;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.memory.UserGraphMemory;
 import java.util.List;
 
@@ -42,11 +43,11 @@ final class MemoryTensors {
       }
     }
     return new NDArray[] {
-      manager.create(has, new Shape(b, 1)),
-      manager.create(longTerm, new Shape(b, e)),
-      manager.create(hidden, new Shape(b, n, e)),
-      manager.create(weights, new Shape(b, n)),
-      manager.create(hU1, new Shape(b, e))
+      EngineArrays.create(manager, has, new Shape(b, 1)),
+      EngineArrays.create(manager, longTerm, new Shape(b, e)),
+      EngineArrays.create(manager, hidden, new Shape(b, n, e)),
+      EngineArrays.create(manager, weights, new Shape(b, n)),
+      EngineArrays.create(manager, hU1, new Shape(b, e))
     };
   }
 }

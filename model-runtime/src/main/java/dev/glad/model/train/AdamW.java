@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.glad.model.encoder.EngineArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -147,7 +148,7 @@ public final class AdamW implements AutoCloseable {
     if (source == null || !source.getShape().equals(target.getShape())) {
       throw new IllegalArgumentException("optimizer state '" + key + "' is missing or mis-shaped");
     }
-    target.set(source.toByteBuffer());
+    EngineArrays.copyInto(target, source);
   }
 
   private static NDArray named(NDArray array, String name, NDManager target) {

@@ -19,6 +19,7 @@ import dev.glad.model.data.SpecialTokens;
 import dev.glad.model.encoder.Bert4RecBlock;
 import dev.glad.model.encoder.Bert4RecModel;
 import dev.glad.model.encoder.EncoderConfig;
+import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.encoder.SequenceEncoder;
 import dev.glad.model.encoder.TokenBatch;
 import dev.glad.model.eval.EvaluationResult;
@@ -441,9 +442,10 @@ public final class ClozeTrainer {
           NDManager step = model.manager().newSubManager()) {
         scope.suppressNotUsedWarning();
         SparseTokenTable.Step table = tokenTable.begin(stepRows, step);
-        NDArray tokenArray = step.create(stepRows.local(tokens), new Shape(rows.length, width));
-        NDArray positionArray = step.create(positions);
-        NDArray targetArray = step.create(stepRows.local(targets));
+        NDArray tokenArray =
+            EngineArrays.create(step, stepRows.local(tokens), new Shape(rows.length, width));
+        NDArray positionArray = EngineArrays.create(step, positions);
+        NDArray targetArray = EngineArrays.create(step, stepRows.local(targets));
         long forwardStart = System.nanoTime();
         float lossValue;
         long backwardStart;
@@ -460,8 +462,9 @@ public final class ClozeTrainer {
                       table.table(),
                       table.bias(),
                       targetArray,
-                      step.create(stepRows.local(negatives)),
-                      step.create(logQCorrection(negatives, targets.length)).reshape(1, -1));
+                      EngineArrays.create(step, stepRows.local(negatives)),
+                      EngineArrays.create(step, logQCorrection(negatives, targets.length))
+                          .reshape(1, -1));
           lossValue = loss.getFloat();
           backwardStart = System.nanoTime();
           collector.backward(loss);

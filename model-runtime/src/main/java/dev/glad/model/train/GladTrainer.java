@@ -17,6 +17,7 @@ import dev.glad.model.data.ItemVocabulary;
 import dev.glad.model.data.LeaveOneOutSplit;
 import dev.glad.model.encoder.Bert4RecModel;
 import dev.glad.model.encoder.EncoderConfig;
+import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.encoder.SequenceEncoder;
 import dev.glad.model.encoder.TokenBatch;
 import dev.glad.model.eval.EvaluationResult;
@@ -432,8 +433,10 @@ public final class GladTrainer {
       try (NDScope scope = new NDScope();
           NDManager manager = encoder.manager().newSubManager()) {
         scope.suppressNotUsedWarning();
-        NDArray tokenArray = manager.create(stepRows.local(tokens), new Shape(b, width));
-        NDArray idArray = manager.create(stepRows.local(ids), new Shape(b, candidates));
+        NDArray tokenArray =
+            EngineArrays.create(manager, stepRows.local(tokens), new Shape(b, width));
+        NDArray idArray =
+            EngineArrays.create(manager, stepRows.local(ids), new Shape(b, candidates));
         SparseTokenTable.Step rowsOfStep =
             tokenTable == null ? null : tokenTable.begin(stepRows, manager);
         float lossValue;
@@ -473,7 +476,11 @@ public final class GladTrainer {
                   head.scores(z, m[0], null, hU1, clusterHidden, m[5], items, itemBiases).head();
               loss = crossEntropyOfFirst(attentive);
               if (options.auxiliaryLossWeight() > 0f) {
-                loss = loss.add(crossEntropyOfFirst(targetFree).mul(options.auxiliaryLossWeight()));
+                NDArray auxiliary = crossEntropyOfFirst(targetFree);
+                loss =
+                    loss.add(
+                        auxiliary.mul(
+                            EngineArrays.scalar(auxiliary, options.auxiliaryLossWeight())));
               }
             } else {
               loss = crossEntropyOfFirst(targetFree);
@@ -596,7 +603,8 @@ public final class GladTrainer {
       scores = scores.add(itemBiases);
     }
     NDArray perExample = scores.logSoftmax(1).get(":, 0").neg().mul(hasMemory.squeeze(1));
-    return perExample.sum().div(hasMemory.sum().maximum(1f)).mul(options.longTermLossWeight());
+    NDArray mean = perExample.sum().div(hasMemory.sum().maximum(1f));
+    return mean.mul(EngineArrays.scalar(mean, options.longTermLossWeight()));
   }
 
   /** Eq. 7 with the positive in column 0: mean of {@code -log softmax(s)_0}. */

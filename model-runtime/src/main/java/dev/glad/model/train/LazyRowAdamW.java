@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.glad.model.encoder.EngineArrays;
 import java.util.Arrays;
 
 /**
@@ -225,15 +226,15 @@ final class LazyRowAdamW {
   NDList state(NDManager manager) {
     NDList list = new NDList();
     Shape shape = new Shape(rows, width);
-    list.add(named(manager.create(values, shape), "w/" + name));
-    list.add(named(manager.create(m, shape), "m/" + name));
-    list.add(named(manager.create(v, shape), "v/" + name));
-    list.add(named(manager.create(currentThrough), "through/" + name));
+    list.add(named(EngineArrays.create(manager, values, shape), "w/" + name));
+    list.add(named(EngineArrays.create(manager, m, shape), "m/" + name));
+    list.add(named(EngineArrays.create(manager, v, shape), "v/" + name));
+    list.add(named(EngineArrays.create(manager, currentThrough), "through/" + name));
     int n = (int) step;
     double[] history = new double[1 + n];
     history[0] = n;
     System.arraycopy(rates, 0, history, 1, n);
-    list.add(named(manager.create(history), "history/" + name));
+    list.add(named(EngineArrays.create(manager, history), "history/" + name));
     return list;
   }
 

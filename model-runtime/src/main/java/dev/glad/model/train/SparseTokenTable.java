@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.glad.model.encoder.Bert4RecModel;
-import java.nio.FloatBuffer;
+import dev.glad.model.encoder.EngineArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -72,8 +72,8 @@ final class SparseTokenTable {
   /** The current rows of {@code rows}, on {@code manager}, ready for a forward pass. */
   Step begin(StepRows rows, NDManager manager) {
     int e = table.width();
-    NDArray t = manager.create(table.gather(rows.ids()), new Shape(rows.size(), e));
-    NDArray b = manager.create(bias.gather(rows.ids()), new Shape(rows.size()));
+    NDArray t = EngineArrays.create(manager, table.gather(rows.ids()), new Shape(rows.size(), e));
+    NDArray b = EngineArrays.create(manager, bias.gather(rows.ids()), new Shape(rows.size()));
     t.setRequiresGradient(true);
     b.setRequiresGradient(true);
     return new Step(rows, t, b);
@@ -93,8 +93,8 @@ final class SparseTokenTable {
   /** Copies the current E and b into the model's parameters. */
   void writeTo(Bert4RecModel model) {
     Map<String, Parameter> parameters = model.parameters();
-    parameters.get(tableName).getArray().set(FloatBuffer.wrap(table.currentValues()));
-    parameters.get(biasName).getArray().set(FloatBuffer.wrap(bias.currentValues()));
+    EngineArrays.copyInto(parameters.get(tableName).getArray(), table.currentValues());
+    EngineArrays.copyInto(parameters.get(biasName).getArray(), bias.currentValues());
   }
 
   /** The optimizer state of E and b for a checkpoint. */

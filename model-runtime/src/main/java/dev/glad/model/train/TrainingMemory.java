@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.glad.model.data.LeaveOneOutSplit;
+import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.encoder.SequenceEncoder;
 import dev.glad.model.memory.ClusterNodes;
 import dev.glad.model.memory.GladOptions;
@@ -312,12 +313,12 @@ public final class TrainingMemory {
       }
     }
     return new NDArray[] {
-      manager.create(has, new Shape(b, 1)),
-      manager.create(hU0, new Shape(b, e)),
-      manager.create(centroids, new Shape(b, n, e)),
-      manager.create(userSums, new Shape(b, n, e)),
-      manager.create(sizes, new Shape(b, n)),
-      manager.create(weights, new Shape(b, n))
+      EngineArrays.create(manager, has, new Shape(b, 1)),
+      EngineArrays.create(manager, hU0, new Shape(b, e)),
+      EngineArrays.create(manager, centroids, new Shape(b, n, e)),
+      EngineArrays.create(manager, userSums, new Shape(b, n, e)),
+      EngineArrays.create(manager, sizes, new Shape(b, n)),
+      EngineArrays.create(manager, weights, new Shape(b, n))
     };
   }
 }
