@@ -72,15 +72,20 @@ public final class EngineArrays {
 
   /**
    * Copies {@code source}'s values into {@code target}'s own memory (an indexed assignment: views
-   * of {@code target} see the new values, and no Java memory is attached to it). Outside a gradient
-   * collector when {@code target} records gradients.
+   * of {@code target} see the new values, and no Java memory is attached to it). Not recorded by
+   * autograd, so {@code target} may be a parameter that requires gradients.
    */
   public static void copyInto(NDArray target, NDArray source) {
     if (!source.getShape().equals(target.getShape())) {
       throw new IllegalArgumentException(
           "cannot copy an array of shape " + source.getShape() + " into " + target.getShape());
     }
-    target.set(new NDIndex(":"), source.toType(target.getDataType(), false));
+    // through a detached alias of the same memory: autograd does not see the write, so it works
+    // on a parameter that requires gradients whatever the thread's grad mode (PyTorch keeps it per
+    // thread; DJL switches it off only on the thread that loaded the engine)
+    try (NDArray alias = target.stopGradient()) {
+      alias.set(new NDIndex(":"), source.toType(target.getDataType(), false));
+    }
   }
 
   /** {@link #copyInto(NDArray, NDArray)} from float32 values in {@code target}'s layout. */

@@ -2,6 +2,7 @@ package dev.glad.model.encoder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -65,6 +66,36 @@ class EngineArraysTest {
       assertThrows(
           IllegalArgumentException.class,
           () -> EngineArrays.copyInto(target, EngineArrays.create(manager, new float[] {1, 2})));
+    }
+  }
+
+  @Test
+  void copyIntoWritesAParameterThatRecordsGradientsOnAnyThread() throws Exception {
+    // a loaded model's parameters require gradients, and PyTorch's grad mode is per thread: DJL
+    // switches it off on the thread that loads the engine, not on a Flink task thread that opens a
+    // model later, where an in-place write on the parameter itself fails ("a view of a leaf
+    // Variable that requires grad is being used in an in-place operation")
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      NDArray parameter = EngineArrays.create(manager, new float[] {1, 2, 3});
+      parameter.setRequiresGradient(true);
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread other =
+          new Thread(
+              () -> {
+                try {
+                  EngineArrays.copyInto(parameter, new float[] {4, 5, 6});
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              });
+      other.start();
+      other.join();
+      if (failure.get() != null) {
+        throw new AssertionError("copyInto failed on another thread", failure.get());
+      }
+      assertArrayEquals(new float[] {4, 5, 6}, parameter.toFloatArray());
+      assertTrue(parameter.hasGradient(), "still records gradients");
     }
   }
 
