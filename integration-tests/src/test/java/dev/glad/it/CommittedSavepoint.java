@@ -3,6 +3,7 @@ package dev.glad.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.glad.flink.job.GladJob;
+import dev.glad.flink.memory.StoredChunks;
 import dev.glad.flink.memory.UserMemoryFunction;
 import dev.glad.flink.state.UserState;
 import dev.glad.it.MemoryRuns.Mode;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.util.Collector;
@@ -194,21 +196,31 @@ final class CommittedSavepoint {
     }
   }
 
-  /** A user's state as read from a savepoint. */
-  record UserStateRead(String userId, UserState state) {}
+  /**
+   * A user's state as read from a savepoint: the node (null when only stored chunks are left) and
+   * the stored chunks.
+   */
+  record UserStateRead(String userId, UserState state, List<List<String>> storedChunks) {}
 
-  /** Reads {@code user-memory}'s keyed state with the job's own descriptor. */
+  /**
+   * Reads {@code user-memory}'s keyed state with the job's own descriptors: every user with a node
+   * or stored chunks.
+   */
   static final class UserStates extends KeyedStateReaderFunction<String, UserStateRead> {
     private transient ValueState<UserState> state;
+    private transient ListState<List<String>> stored;
 
     @Override
     public void open(OpenContext context) {
       state = getRuntimeContext().getState(UserMemoryFunction.userStateDescriptor());
+      stored = getRuntimeContext().getListState(StoredChunks.descriptor());
     }
 
     @Override
     public void readKey(String key, Context ctx, Collector<UserStateRead> out) throws Exception {
-      out.collect(new UserStateRead(key, state.value()));
+      List<List<String>> chunks = new ArrayList<>();
+      stored.get().forEach(chunks::add);
+      out.collect(new UserStateRead(key, state.value(), chunks));
     }
   }
 }

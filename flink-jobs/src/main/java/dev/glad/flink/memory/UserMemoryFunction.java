@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -32,12 +33,13 @@ import org.apache.flink.util.OutputTag;
  * Cluster-side changes leave through {@link #CLUSTER_DELTAS} when cluster updates are on.
  *
  * <p>Keyed state {@code user-memory} ({@link UserState}, Avro): no TTL, on purpose — it is the
- * long-term memory itself. It keeps the item ids of the user's newest {@code storedChunks} chunks:
- * a memory written by another model version (its vectors are not comparable across models) is
- * rebuilt from them under this model ({@code userMemoriesUpgraded}) when the user's next chunk
- * comes, or earlier in the background ({@link UserMemoryOperator}); with nothing stored the user
- * starts afresh ({@code userMemoriesReset}). Broadcast state {@code user-cluster-updates} holds the
- * cluster updates this task has seen.
+ * long-term memory itself. It keeps the item ids of the user's newest {@code storedChunks} chunks
+ * ({@link StoredChunks}, keyed list state {@code stored-chunks}): a memory written by another model
+ * version (its vectors are not comparable across models) is rebuilt from them under this model
+ * ({@code userMemoriesUpgraded}) when the user's next chunk comes, or earlier in the background
+ * ({@link UserMemoryOperator}); with nothing stored the user starts afresh ({@code
+ * userMemoriesReset}). Broadcast state {@code user-cluster-updates} holds the cluster updates this
+ * task has seen.
  *
  * <p>An {@link Erasure} (it comes after every chunk of the user emitted before it) removes the
  * user's state, sends each connected cluster a delta that takes the user's share out of its
@@ -68,6 +70,7 @@ public final class UserMemoryFunction
   private transient ClusterTable clusters;
   private transient boolean clustersRestored;
   private transient ValueState<UserState> userState;
+  private transient ListState<List<String>> storedState;
   private transient Counter updates;
   private transient Counter resets;
   private transient Counter upgraded;
@@ -105,6 +108,7 @@ public final class UserMemoryFunction
     model = modelFactory.openOnCpu();
     clusters = new ClusterTable(model, runId);
     userState = getRuntimeContext().getState(userStateDescriptor());
+    storedState = getRuntimeContext().getListState(StoredChunks.descriptor());
     var metrics = getRuntimeContext().getMetricGroup();
     updates = metrics.counter("userMemoryUpdates");
     resets = metrics.counter("userMemoriesReset");
@@ -155,6 +159,7 @@ public final class UserMemoryFunction
         }
       }
       userState.clear();
+      storedState.clear();
     }
     out.collect(UserMemoryOrTombstone.tombstone(erasure.userId));
     ctx.output(
@@ -185,14 +190,7 @@ public final class UserMemoryFunction
     long chunksBefore = state == null ? 0 : state.getChunkCount();
 
     UserMemoryUpdate update = UserMemoryUpdate.apply(model, ids, weights, hU0, chunksBefore, chunk);
-    List<List<String>> stored =
-        new ArrayList<>(state == null ? List.of() : state.getStoredChunks());
-    if (chunk.itemIds != null) {
-      stored.add(List.of(chunk.itemIds));
-    }
-    while (stored.size() > storedChunks) {
-      stored.remove(0);
-    }
+    int stored = StoredChunks.append(storedState, state, chunk.itemIds, storedChunks);
     UserState next =
         UserState.newBuilder()
             .setModelVersion(model.modelVersion())
@@ -205,7 +203,8 @@ public final class UserMemoryFunction
                 Math.max(
                     state == null ? Long.MIN_VALUE : state.getLastEventTime(), chunk.lastEventTime))
             .setSequenceNumber(sequenceBefore + 1)
-            .setStoredChunks(stored)
+            .setStoredChunks(List.of())
+            .setStoredChunkCount(stored)
             .build();
     userState.update(next);
     emit(userId, next, now, out);
@@ -245,7 +244,7 @@ public final class UserMemoryFunction
     UserState state = userState.value();
     if (state == null
         || state.getModelVersion().equals(model.modelVersion())
-        || state.getStoredChunks().isEmpty()) {
+        || !StoredChunks.any(state)) {
       return false;
     }
     upgrade(userId, state, now, out, deltas);
@@ -264,12 +263,15 @@ public final class UserMemoryFunction
       Collector<UserMemoryOrTombstone> out,
       Consumer<ClusterDelta> deltas)
       throws Exception {
-    List<List<String>> stored = old.getStoredChunks();
+    List<List<String>> stored = StoredChunks.read(storedState, old, storedChunks);
     if (stored.isEmpty()) {
       resets.inc();
       userState.clear();
+      storedState.clear();
       return null;
     }
+    // what was rebuilt is what stays stored (this also moves a previous layout's chunks over)
+    storedState.update(stored);
     UserMemoryUpdate.Rebuilt r =
         UserMemoryUpdate.rebuild(model, clusters, userId, old.getSequenceNumber() + 1, stored);
     UserState next =
@@ -281,6 +283,8 @@ public final class UserMemoryFunction
             .setHU0(Vectors.toList(r.update().hU0()))
             .setShortTerm(Vectors.toList(r.shortTerm()))
             .setSequenceNumber(old.getSequenceNumber() + 1)
+            .setStoredChunks(List.of())
+            .setStoredChunkCount(stored.size())
             .build();
     userState.update(next);
     emit(userId, next, now, out);

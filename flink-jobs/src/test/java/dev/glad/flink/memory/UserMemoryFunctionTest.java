@@ -166,21 +166,83 @@ class UserMemoryFunctionTest {
     try (var h = harness(true)) {
       h.processElement(encoded("u", 0, new float[] {1, 0}, 0, "i0", "i2"), 1);
       h.processElement(encoded("u", 1, new float[] {0, 1}, 1, "i1", "i3"), 2);
+      // retention 2: appended without a read until 3 = 2 + 2/2 entries, then cut to the newest 2
+      assertEquals(
+          List.of(List.of("i0", "i2"), List.of("i1", "i3")), storedChunks(h, "u"), "below 3");
       h.processElement(encoded("u", 2, new float[] {1, 0}, 0, "i4", "i6"), 3);
 
-      var operator =
-          (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator();
-      operator.setCurrentKey("u");
-      UserState state =
-          operator
-              .getKeyedStateBackend()
-              .getPartitionedState(
-                  VoidNamespace.INSTANCE,
-                  VoidNamespaceSerializer.INSTANCE,
-                  UserMemoryFunction.userStateDescriptor())
-              .value();
-      assertEquals(List.of(List.of("i1", "i3"), List.of("i4", "i6")), state.getStoredChunks());
+      assertEquals(List.of(List.of("i1", "i3"), List.of("i4", "i6")), storedChunks(h, "u"));
+      UserState state = userState(h, "u");
+      assertEquals(2, state.getStoredChunkCount());
+      assertEquals(List.of(), state.getStoredChunks(), "nothing stored inside the node itself");
     }
+  }
+
+  @Test
+  void aMemoryOfThePreviousLayoutHasItsStoredChunksMovedToTheList() throws Exception {
+    try (var h = harness(true)) {
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0, "i0", "i2"), 1);
+      // as a savepoint of the previous version holds it: the chunks inside UserState, no list
+      UserState previousLayout =
+          UserState.newBuilder(userState(h, "u"))
+              .setStoredChunks(List.of(List.of("old", "one")))
+              .setStoredChunkCount(0)
+              .build();
+      currentUser(h, "u");
+      keyedState(h, UserMemoryFunction.userStateDescriptor()).update(previousLayout);
+      keyedState(h, StoredChunks.descriptor()).clear();
+
+      h.processElement(encoded("u", 1, new float[] {0, 1}, 1, "i1", "i3"), 2);
+
+      assertEquals(List.of(List.of("old", "one"), List.of("i1", "i3")), storedChunks(h, "u"));
+      assertEquals(List.of(), userState(h, "u").getStoredChunks());
+      assertEquals(2, userState(h, "u").getStoredChunkCount());
+    }
+  }
+
+  private static org.apache.flink.streaming.api.operators.AbstractStreamOperator<?> currentUser(
+      KeyedBroadcastOperatorTestHarness<
+              String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+          h,
+      String user) {
+    var operator =
+        (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator();
+    operator.setCurrentKey(user);
+    return operator;
+  }
+
+  /** The current key's state of {@code descriptor} in the harness's operator. */
+  private static <S extends org.apache.flink.api.common.state.State> S keyedState(
+      KeyedBroadcastOperatorTestHarness<
+              String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+          h,
+      org.apache.flink.api.common.state.StateDescriptor<S, ?> descriptor)
+      throws Exception {
+    return ((org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator())
+        .getKeyedStateBackend()
+        .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+  }
+
+  private static UserState userState(
+      KeyedBroadcastOperatorTestHarness<
+              String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+          h,
+      String user)
+      throws Exception {
+    currentUser(h, user);
+    return keyedState(h, UserMemoryFunction.userStateDescriptor()).value();
+  }
+
+  private static List<List<String>> storedChunks(
+      KeyedBroadcastOperatorTestHarness<
+              String, EncodedOrErasure, ClusterMemory, UserMemoryOrTombstone>
+          h,
+      String user)
+      throws Exception {
+    currentUser(h, user);
+    List<List<String>> out = new java.util.ArrayList<>();
+    keyedState(h, StoredChunks.descriptor()).get().forEach(out::add);
+    return out;
   }
 
   @Test

@@ -3,11 +3,14 @@ package dev.glad.tools.bootstrap;
 import dev.glad.flink.chunk.ChunkAssembler;
 import dev.glad.flink.job.GladJob;
 import dev.glad.flink.memory.ClusterMemoryOperator;
+import dev.glad.flink.memory.StoredChunks;
 import dev.glad.flink.memory.UserMemoryFunction;
+import dev.glad.flink.state.UserState;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -61,10 +64,7 @@ public final class BootstrapSavepoint {
             OperatorTransformation.bootstrapWith(
                     env.fromData(withMemory, TypeInformation.of(BootstrappedUser.class)))
                 .keyBy(u -> u.userId, Types.STRING)
-                .transform(
-                    new ValueStateWriter<>(
-                        UserMemoryFunction.userStateDescriptor(),
-                        (BootstrappedUser u) -> u.memory)));
+                .transform(new UserMemoryWriter()));
       }
     }
     if (!state.clusters().isEmpty()) {
@@ -80,6 +80,27 @@ public final class BootstrapSavepoint {
     }
     writer.write(out.toUri().toString());
     env.execute("glad-bootstrap");
+  }
+
+  /** A user's node ({@code user-memory}) and stored chunks ({@code stored-chunks}). */
+  private static final class UserMemoryWriter
+      extends KeyedStateBootstrapFunction<String, BootstrappedUser> {
+    private transient ValueState<UserState> memory;
+    private transient ListState<List<String>> stored;
+
+    @Override
+    public void open(OpenContext context) {
+      memory = getRuntimeContext().getState(UserMemoryFunction.userStateDescriptor());
+      stored = getRuntimeContext().getListState(StoredChunks.descriptor());
+    }
+
+    @Override
+    public void processElement(BootstrappedUser user, Context ctx) throws Exception {
+      memory.update(user.memory);
+      if (!user.storedChunks.isEmpty()) {
+        stored.update(user.storedChunks);
+      }
+    }
   }
 
   /** Writes one value state per key: {@code valueOf} of the key's element. */

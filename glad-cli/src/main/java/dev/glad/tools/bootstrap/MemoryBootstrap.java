@@ -138,7 +138,12 @@ public final class MemoryBootstrap {
               tailFrom < items.size() ? times[u][items.size() - 1] : 0L,
               0L);
       open += items.size() - tailFrom;
-      users.add(new BootstrappedUser(data.userId(u), openChunk, state(nodes[u])));
+      users.add(
+          new BootstrappedUser(
+              data.userId(u),
+              openChunk,
+              state(nodes[u]),
+              nodes[u] == null ? List.of() : nodes[u].stored));
     }
     List<BootstrappedCluster> clusters = new ArrayList<>();
     clusterNodes.forEach(
@@ -197,7 +202,7 @@ public final class MemoryBootstrap {
         .setLastEventTime(node.lastEventTime)
         // one memory update per chunk, as in the stream
         .setSequenceNumber(node.chunks)
-        .setStoredChunks(node.stored)
+        .setStoredChunkCount(node.stored.size())
         .build();
   }
 
