@@ -219,6 +219,11 @@ public final class UserMemoryFunction
     }
   }
 
+  /** The version of the model this function runs (known once it is open). */
+  String modelVersion() {
+    return model.modelVersion();
+  }
+
   /**
    * Whether the current key's memory was written by another model version (the background upgrade
    * of {@link UserMemoryOperator} rebuilds it).

@@ -2,6 +2,8 @@ package dev.glad.flink.memory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glad.flink.erasure.Erasure;
 import dev.glad.flink.erasure.SplitDeletions;
@@ -296,6 +298,59 @@ class UserMemoryFunctionTest {
   }
 
   /** u: two chunks ("i0 i0", "i2 i2"), v: one ("i1 i1"), written by arith-1 with retention 10. */
+  @Test
+  void aRestoreUnderTheSameModelSkipsTheStartUpScanAndAnUpgradeDoesNot() throws Exception {
+    OperatorSubtaskState recorded;
+    try (var h =
+        upgradedHarness(
+            new UserMemoryFunction(ArithmeticModel.factory(), "run-1", true, 10), true)) {
+      h.open();
+      h.processElement(encoded("u", 0, new float[] {1, 0}, 0, "i0", "i0"), 1);
+      h.processElement(encoded("v", 0, new float[] {0, 1}, 1, "i1", "i1"), 2);
+      recorded = h.snapshot(1, 3);
+    }
+    try (var h =
+        upgradedHarness(
+            new UserMemoryFunction(ArithmeticModel.factory(), "run-1", true, 10), true)) {
+      h.initializeState(recorded);
+      h.open();
+      assertEquals(0, ((UserMemoryOperator) h.getOperator()).usersScannedAtStart());
+    }
+    try (var h =
+        upgradedHarness(
+            new UserMemoryFunction(ArithmeticModel.factory("arith-2"), "run-1", true, 10), true)) {
+      h.initializeState(recorded);
+      h.open();
+      assertEquals(2, ((UserMemoryOperator) h.getOperator()).usersScannedAtStart());
+      h.setProcessingTime(1);
+      assertEquals(2, memories(h).size(), "both users rebuilt under arith-2");
+    }
+  }
+
+  @Test
+  void aStateWithoutTheRecordOfVersionsIsScanned() throws Exception {
+    // written by Flink's own operator: as by the bootstrap or a version before the record
+    OperatorSubtaskState unrecorded = twoUsersUnderArith1();
+    try (var h =
+        upgradedHarness(
+            new UserMemoryFunction(ArithmeticModel.factory(), "run-1", true, 10), true)) {
+      h.initializeState(unrecorded);
+      h.open();
+      assertEquals(2, ((UserMemoryOperator) h.getOperator()).usersScannedAtStart());
+      h.setProcessingTime(1);
+      assertEquals(List.of(), memories(h), "same model: nobody to rebuild");
+    }
+  }
+
+  @Test
+  void onlyARecordOfThisVersionAloneRulesOutOtherVersions() {
+    assertFalse(UserMemoryOperator.mayHoldOtherVersions(false, List.of(), "a"));
+    assertTrue(UserMemoryOperator.mayHoldOtherVersions(true, List.of(), "a"));
+    assertFalse(UserMemoryOperator.mayHoldOtherVersions(true, List.of("a", "a"), "a"));
+    assertTrue(UserMemoryOperator.mayHoldOtherVersions(true, List.of("a", "b"), "a"));
+    assertTrue(UserMemoryOperator.mayHoldOtherVersions(true, List.of("a", ""), "a"));
+  }
+
   private static OperatorSubtaskState twoUsersUnderArith1() throws Exception {
     try (var h =
         upgradedHarness(
