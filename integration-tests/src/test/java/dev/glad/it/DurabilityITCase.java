@@ -8,11 +8,13 @@ import static dev.glad.flink.job.GladJobOptions.ENCODER_BATCH_SIZE;
 import static dev.glad.flink.job.GladJobOptions.ENCODER_MAX_WAIT;
 import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
 import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
+import static dev.glad.flink.job.GladJobOptions.TIMER_STORE;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTION_TIMEOUT;
 import static dev.glad.it.MemoryRuns.ticks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.glad.flink.job.GladJobOptions.TimerStore;
 import dev.glad.it.MemoryRuns.Mode;
 import dev.glad.it.MemoryRuns.Output;
 import dev.glad.schemas.InteractionEvent;
@@ -29,6 +31,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,12 +79,27 @@ class DurabilityITCase {
   }
 
   /**
+   * The timer store is switched through a savepoint (the way OPERATIONS.md says to): the first job
+   * keeps its timers in RocksDB, the restored one on the heap, and nothing is lost or doubled.
+   */
+  @Test
+  void aJobRestoredWithItsTimersMovedToTheHeapLosesNothing(@TempDir Path savepoints)
+      throws Exception {
+    restoreFromASavepointTakenMidStream(2, Mode.UPDATES, savepoints, TimerStore.HEAP);
+  }
+
+  /**
    * Given the first half of the input and a job at parallelism 2 working on it, when the job stops
    * with a savepoint before it is done, the second half arrives and a job at {@code parallelism}
    * restores the savepoint and reads to the end, then the memory equals an uninterrupted run's.
    */
   private void restoreFromASavepointTakenMidStream(int parallelism, Mode mode, Path savepoints)
       throws Exception {
+    restoreFromASavepointTakenMidStream(parallelism, mode, savepoints, TimerStore.ROCKSDB);
+  }
+
+  private void restoreFromASavepointTakenMidStream(
+      int parallelism, Mode mode, Path savepoints, TimerStore restoredTimers) throws Exception {
     GladTopics topics = KAFKA.freshTopics();
     KAFKA.send(topics.interactions(), runs.slice(0, 0.5), InteractionEvent::getUserId);
     JobClient first = runs.start(runs.settings(topics, 2, mode).set(BOUNDED, false).build(), null);
@@ -106,7 +124,12 @@ class DurabilityITCase {
     // a restored job keeps its splits' stopping offsets (none: the first job was unbounded), so
     // the second runs unbounded too until everything is committed
     runs.runUntilComplete(
-        runs.settings(topics, parallelism, mode).set(BOUNDED, false).build(), savepoint, topics);
+        runs.settings(topics, parallelism, mode)
+            .set(BOUNDED, false)
+            .set(TIMER_STORE, restoredTimers)
+            .build(),
+        savepoint,
+        topics);
 
     runs.assertSameMemory(runs.output(topics, mode), uninterrupted(mode), mode);
   }

@@ -52,6 +52,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
@@ -381,6 +382,12 @@ public final class GladJob {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    // declared here by key: flink-jobs does not depend on the RocksDB backend's classes
+    conf.set(
+        ConfigOptions.key("state.backend.rocksdb.timer-service.factory")
+            .stringType()
+            .noDefaultValue(),
+        settings.get(GladJobOptions.TIMER_STORE).name());
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.get(CHECKPOINT_INTERVAL));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     conf.set(

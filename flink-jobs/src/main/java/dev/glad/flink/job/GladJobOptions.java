@@ -124,6 +124,24 @@ public final class GladJobOptions {
                   ? Optional.of("must be at least 100ms, got " + d)
                   : Optional.empty());
 
+  /** Where the event-time timers (the chunk assembler's release and cleanup timers) live. */
+  public enum TimerStore {
+    /** In RocksDB with the keyed state (Flink's default for RocksDB): bounded heap. */
+    ROCKSDB,
+    /** On the heap, written whole into every checkpoint: cheaper per event, heap ∝ timers. */
+    HEAP
+  }
+
+  public static final JobSetting<TimerStore> TIMER_STORE =
+      JobSetting.choice(
+          "timer-store",
+          TimerStore.class,
+          TimerStore.ROCKSDB,
+          "ROCKSDB or HEAP: where event-time timers live (Flink's"
+              + " state.backend.rocksdb.timer-service.factory). HEAP saves the chunk assembler"
+              + " RocksDB work per event (docs/BENCHMARKS.md) but keeps every pending timer on the"
+              + " heap and in full in each checkpoint; switch it only through a savepoint");
+
   public static final JobSetting<String> CHECKPOINT_DIR =
       JobSetting.text(
           "checkpoint-dir",
@@ -297,6 +315,7 @@ public final class GladJobOptions {
           SOURCE_IDLENESS,
           CHECKPOINT_INTERVAL,
           CHECKPOINT_DIR,
+          TIMER_STORE,
           PARALLELISM,
           MAX_PARALLELISM,
           RESTART_ATTEMPTS,
