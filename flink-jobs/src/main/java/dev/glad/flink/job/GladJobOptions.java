@@ -128,7 +128,7 @@ public final class GladJobOptions {
   public enum TimerStore {
     /** In RocksDB with the keyed state (Flink's default for RocksDB): bounded heap. */
     ROCKSDB,
-    /** On the heap, written whole into every checkpoint: cheaper per event, heap ∝ timers. */
+    /** On the heap, written whole into every checkpoint: no RocksDB access, heap ∝ timers. */
     HEAP
   }
 
@@ -138,9 +138,9 @@ public final class GladJobOptions {
           TimerStore.class,
           TimerStore.ROCKSDB,
           "ROCKSDB or HEAP: where event-time timers live (Flink's"
-              + " state.backend.rocksdb.timer-service.factory). HEAP saves the chunk assembler"
-              + " RocksDB work per event (docs/BENCHMARKS.md) but keeps every pending timer on the"
-              + " heap and in full in each checkpoint; switch it only through a savepoint");
+              + " state.backend.rocksdb.timer-service.factory). HEAP keeps every pending timer on"
+              + " the heap and in full in each checkpoint; it gained no throughput in the bench"
+              + " (docs/BENCHMARKS.md). Switch it only through a savepoint");
 
   public static final JobSetting<String> CHECKPOINT_DIR =
       JobSetting.text(
