@@ -79,7 +79,7 @@ public final class ClusterMemoryOperator extends AbstractStreamOperator<ClusterM
   /** The clusters this subtask has touched since it started, by id. */
   private transient Map<Integer, ClusterNodeState> nodes;
 
-  /** Clusters changed since the last checkpoint: written to the keyed state before its barrier. */
+  /** Clusters changed since the last checkpoint: written to the keyed state in snapshotState. */
   private transient Set<Integer> unsaved;
 
   /** Clusters changed since the last publication. */

@@ -23,9 +23,9 @@ public final class ClusterNodeState {
 
   /** The artifact's cluster {@code clusterId}, no delta applied. */
   public static ClusterNodeState initial(StreamingModel model, int clusterId) {
+    // new arrays (StreamingModel's contract): the user-side sum is added to in place
     StreamingModel.ClusterNode node = model.initialCluster(clusterId);
-    // the user-side sum is added to in place: never the model's own array
-    return new ClusterNodeState(node.centroid().clone(), node.size(), node.userSum().clone(), 0);
+    return new ClusterNodeState(node.centroid(), node.size(), node.userSum(), 0);
   }
 
   /**

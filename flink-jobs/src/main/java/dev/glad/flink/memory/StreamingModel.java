@@ -54,7 +54,7 @@ public interface StreamingModel extends AutoCloseable {
   /** The target-free long-term vector: the plain GraphSAGE layer 2 over h_CE^1. */
   float[] userLongTerm(float[] hU1, int[] edgeWeights, float[][] clusterHidden);
 
-  /** Cluster {@code id} as the artifact holds it. */
+  /** Cluster {@code id} as the artifact holds it, in new arrays the caller may change. */
   ClusterNode initialCluster(int id);
 
   @Override

@@ -385,11 +385,7 @@ public final class GraphMemoryMath {
   }
 
   static float dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += a[i] * b[i];
-    }
-    return (float) s;
+    return (float) KMeans.dot(a, b);
   }
 
   private static float[] scaled(float[] v, float scale) {
