@@ -1,10 +1,8 @@
 package dev.glad.model.encoder;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 
@@ -58,7 +56,8 @@ public final class SequenceEncoder implements AutoCloseable {
     }
     int e = model.config().hiddenSize();
     try (NDScope arrays = new NDScope();
-        NDManager scope = model.manager().newSubManager()) {
+        NDManager scope = model.manager().newSubManager();
+        NoGradient inference = NoGradient.enter()) {
       arrays.suppressNotUsedWarning();
       NDArray hidden = maskStates(scope, rows);
       return split(hidden.toFloatArray(), rows.length, e);
@@ -71,7 +70,8 @@ public final class SequenceEncoder implements AutoCloseable {
    */
   public float[][] scoreAllTokens(int[][] rows) {
     try (NDScope arrays = new NDScope();
-        NDManager scope = model.manager().newSubManager()) {
+        NDManager scope = model.manager().newSubManager();
+        NoGradient inference = NoGradient.enter()) {
       arrays.suppressNotUsedWarning();
       NDArray hidden = maskStates(scope, rows);
       NDArray logits = model.block().logits(model.parameterStore(), hidden);
@@ -100,7 +100,8 @@ public final class SequenceEncoder implements AutoCloseable {
       }
     }
     try (NDScope arrays = new NDScope();
-        NDManager scope = model.manager().newSubManager()) {
+        NDManager scope = model.manager().newSubManager();
+        NoGradient inference = NoGradient.enter()) {
       arrays.suppressNotUsedWarning();
       NDArray hidden = maskStates(scope, rows); // (B, e)
       NDArray ids = EngineArrays.create(scope, flat, Bert4RecModel.tokenShape(rows.length, count));
@@ -119,9 +120,7 @@ public final class SequenceEncoder implements AutoCloseable {
     long[] tokens = TokenBatch.rightAligned(rows, width, true);
     NDArray input =
         EngineArrays.create(scope, tokens, Bert4RecModel.tokenShape(rows.length, width));
-    NDArray hidden = model.block().forward(model.parameterStore(), new NDList(input), false).head();
-    NDArray last = hidden.get(new NDIndex(":, -1, :"));
-    return last;
+    return model.block().lastPositionStates(model.parameterStore(), input);
   }
 
   static float[][] split(float[] flat, int rows, int columns) {

@@ -2,6 +2,7 @@ package dev.glad.model.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
@@ -75,46 +76,91 @@ final class TransformerLayerBlock extends AbstractBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.get(0);
     NDArray attentionBias = inputs.get(1);
-    NDArray attended = selfAttention(ps, x, attentionBias, training);
-    NDArray attendedOut = Dropout.dropout(attended, config.hiddenDropout(), training).head();
-    x = layerNorm(ps, x.add(attendedOut), attentionNormGamma, attentionNormBeta);
-
-    NDArray inner =
-        Activation.gelu(
-            Linear.linear(x, value(ps, x, innerWeight), value(ps, x, innerBias)).head());
-    NDArray outer = Linear.linear(inner, value(ps, x, outerWeight), value(ps, x, outerBias)).head();
-    outer = Dropout.dropout(outer, config.hiddenDropout(), training).head();
-    x = layerNorm(ps, x.add(outer), outputNormGamma, outputNormBeta);
-    return new NDList(x);
-  }
-
-  private NDArray selfAttention(
-      ParameterStore ps, NDArray x, NDArray attentionBias, boolean training) {
     Shape shape = x.getShape();
     long batch = shape.get(0);
     long length = shape.get(1);
+    // Positions as rows of one (B*T, e) matrix: Linear on a matrix is one matmul with the bias
+    // fused (addmm); on (B,T,e) it is a matmul and a separate pass adding the bias.
+    NDArray rows = x.reshape(batch * length, config.hiddenSize());
+    NDArray qkv = linear(ps, rows, qkvWeight, qkvBias);
+    // (B, T, 3, H, d) -> (3, B, H, T, d)
+    qkv = qkv.reshape(batch, length, 3, config.heads(), config.headSize()).transpose(2, 0, 3, 1, 4);
+    NDArray context = attend(qkv.get(0), qkv.get(1), qkv.get(2), attentionBias, training);
+    return new NDList(finish(ps, rows, context, training).reshape(shape));
+  }
+
+  /**
+   * The layer's output at the last position only, shape (B, e), equal to {@code forward(...)[:, -1,
+   * :]}: inference needs nothing else from the top layer, and every other position of it would cost
+   * a query, the attention output, the feed-forward layer and two layer norms that no one reads.
+   * Keys and values are still computed at every position.
+   */
+  NDArray forwardLastPosition(ParameterStore ps, NDArray x, NDArray attentionBias) {
+    Shape shape = x.getShape();
+    long batch = shape.get(0);
+    long length = shape.get(1);
+    int e = config.hiddenSize();
     int heads = config.heads();
     int headSize = config.headSize();
-    NDArray qkv = Linear.linear(x, value(ps, x, qkvWeight), value(ps, x, qkvBias)).head();
-    // (B, T, 3, H, d) -> (3, B, H, T, d)
-    qkv = qkv.reshape(batch, length, 3, heads, headSize).transpose(2, 0, 3, 1, 4);
-    NDArray query = qkv.get(0);
-    NDArray key = qkv.get(1);
-    NDArray valueVectors = qkv.get(2);
+    NDArray weight = value(ps, x, qkvWeight);
+    NDArray bias = value(ps, x, qkvBias);
+    NDArray last = x.get(new NDIndex(":, -1, :"));
+    NDArray query =
+        Linear.linear(last, weight.get(new NDIndex(":{}", e)), bias.get(new NDIndex(":{}", e)))
+            .head()
+            .reshape(batch, 1, heads, headSize)
+            .transpose(0, 2, 1, 3);
+    NDArray keyValue =
+        Linear.linear(
+                x.reshape(batch * length, e),
+                weight.get(new NDIndex("{}:", e)),
+                bias.get(new NDIndex("{}:", e)))
+            .head()
+            // (B, T, 2, H, d) -> (2, B, H, T, d)
+            .reshape(batch, length, 2, heads, headSize)
+            .transpose(2, 0, 3, 1, 4);
+    NDArray context = attend(query, keyValue.get(0), keyValue.get(1), attentionBias, false);
+    return finish(ps, last, context, false);
+  }
+
+  /**
+   * Multi-head attention of queries (B, H, Tq, d) over keys and values (B, H, T, d); the context as
+   * rows (B*Tq, e) in the order of the queries' positions.
+   */
+  private NDArray attend(
+      NDArray query, NDArray key, NDArray valueVectors, NDArray attentionBias, boolean training) {
+    long batch = query.getShape().get(0);
+    long queries = query.getShape().get(2);
     NDArray scores = query.matMul(key.transpose(0, 1, 3, 2));
     // scaled by an engine-owned scalar: a Number would become a tensor over Java memory that the
     // backward pass reads after its wrapper is gone (EngineArrays)
     scores
-        .muli(EngineArrays.scalar(scores, 1.0f / (float) Math.sqrt(headSize)))
+        .muli(EngineArrays.scalar(scores, 1.0f / (float) Math.sqrt(config.headSize())))
         .addi(attentionBias);
     NDArray probabilities = scores.softmax(-1);
     probabilities = Dropout.dropout(probabilities, config.attentionDropout(), training).head();
-    NDArray context =
-        probabilities
-            .matMul(valueVectors)
-            .transpose(0, 2, 1, 3)
-            .reshape(batch, length, config.hiddenSize());
-    return Linear.linear(context, value(ps, x, outWeight), value(ps, x, outBias)).head();
+    return probabilities
+        .matMul(valueVectors)
+        .transpose(0, 2, 1, 3)
+        .reshape(batch * queries, config.hiddenSize());
+  }
+
+  /**
+   * Everything after the attention, row by row: attention output projection, dropout, residual and
+   * layer norm, then the GELU feed-forward layer, dropout, residual and layer norm.
+   */
+  private NDArray finish(ParameterStore ps, NDArray rows, NDArray context, boolean training) {
+    NDArray attended = linear(ps, context, outWeight, outBias);
+    attended = Dropout.dropout(attended, config.hiddenDropout(), training).head();
+    NDArray x = layerNorm(ps, rows.add(attended), attentionNormGamma, attentionNormBeta);
+    NDArray inner = Activation.gelu(linear(ps, x, innerWeight, innerBias));
+    NDArray outer = linear(ps, inner, outerWeight, outerBias);
+    outer = Dropout.dropout(outer, config.hiddenDropout(), training).head();
+    return layerNorm(ps, x.add(outer), outputNormGamma, outputNormBeta);
+  }
+
+  private static NDArray linear(ParameterStore ps, NDArray rows, Parameter weight, Parameter bias) {
+    return Linear.linear(rows, value(ps, rows, weight), value(ps, rows, bias)).head();
   }
 
   private NDArray layerNorm(ParameterStore ps, NDArray x, Parameter gamma, Parameter beta) {

@@ -30,6 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   org.openjdk.jmh.Main ChunkEncodingBenchmark
  * </pre>
  *
+ * <p>{@code scripts/encoder-efficiency.py} turns the JSON of a run of this and {@link
+ * MatmulPeakBenchmark} into chunks/s and the share of the matmul peak (the FLOP counts live there).
+ *
  * <p>{@code -p device=gpu:0} measures on a GPU (a -Pcuda build, scripts/gpu-check.sh); a device
  * that is not there fails the run instead of measuring the CPU.
  */
@@ -93,13 +96,5 @@ public class ChunkEncodingBenchmark {
   @Benchmark
   public float[][] encodeBatch() {
     return encoder.encodeBatch(chunks);
-  }
-
-  /**
-   * Multiply-adds x2 of one chunk's forward pass: per layer and token, QKV (6e^2), attention output
-   * (2e^2), feed-forward (16e^2), plus attention scores and context (4Te).
-   */
-  public static double flopsPerChunk(int e, int layers, int tokens) {
-    return layers * tokens * (24.0 * e * e + 4.0 * tokens * e);
   }
 }

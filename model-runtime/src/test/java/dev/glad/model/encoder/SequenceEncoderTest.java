@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.jni.JniUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +117,59 @@ class SequenceEncoderTest {
       assertArrayEquals(wa, wb, 0f);
       assertTrue(maxAbsDiff(wa, wc) > 1e-3);
     }
+  }
+
+  @Test
+  void lastPositionStatesEqualTheFullForwardPassAtTheLastColumn() {
+    // Rows of different lengths, so the batch carries PAD keys; 1, 2 and 3 layers, so the top layer
+    // is the first one, follows one, and follows two.
+    int[][] rows = {{3, 4, 5, 6, 7, 8, 9}, {12, 13}, {20}, {30, 31, 32, 33}};
+    int width = TokenBatch.width(rows, true, CONFIG.maxLength());
+    long[] tokens = TokenBatch.rightAligned(rows, width, true);
+    for (int layers = 1; layers <= 3; layers++) {
+      EncoderConfig config =
+          EncoderConfig.builder()
+              .setTokenCount(40)
+              .optHiddenSize(16)
+              .optLayers(layers)
+              .optHeads(2)
+              .optMaxLength(9)
+              .optChunkSize(4)
+              .build();
+      try (Bert4RecModel model = Bert4RecModel.create(config, Device.cpu(), 3 + layers);
+          NDManager scope = model.manager().newSubManager()) {
+        NDArray input =
+            EngineArrays.create(scope, tokens, Bert4RecModel.tokenShape(rows.length, width));
+        float[] full =
+            model
+                .block()
+                .forward(model.parameterStore(), new NDList(input), false)
+                .head()
+                .get(new NDIndex(":, -1, :"))
+                .toFloatArray();
+        float[] last =
+            model.block().lastPositionStates(model.parameterStore(), input).toFloatArray();
+        assertArrayEquals(full, last, TOLERANCE, layers + " layers");
+      }
+    }
+  }
+
+  @Test
+  void inferenceLeavesTheThreadsGradientModeAsItFoundIt() throws Exception {
+    // A new thread records gradients (PyTorch's mode is per thread); encoding turns that off only
+    // for its own pass.
+    boolean[] modes = new boolean[2];
+    Thread thread =
+        new Thread(
+            () -> {
+              modes[0] = JniUtils.isGradMode();
+              encoder.encodeBatch(new int[][] {{3, 4}});
+              modes[1] = JniUtils.isGradMode();
+            });
+    thread.start();
+    thread.join();
+    assertTrue(modes[0], "a new thread records gradients");
+    assertTrue(modes[1], "and still does after an encoding");
   }
 
   static double maxAbsDiff(float[] a, float[] b) {
