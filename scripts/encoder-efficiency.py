@@ -51,8 +51,9 @@ def main(args):
         if r["benchmark"].endswith("MatmulPeakBenchmark.matmul"):
             n = int(r["params"]["n"])
             times = [to_seconds(v, r["primaryMetric"]["scoreUnit"]) for v in iterations(r)]
-            gflops = 2.0 * n**3 / statistics.median(times) / 1e9
-            matmul.append({"n": n, "median_ms": statistics.median(times) * 1e3, "gflops": gflops})
+            median = statistics.median(times)
+            gflops = 2.0 * n**3 / median / 1e9
+            matmul.append({"n": n, "median_ms": median * 1e3, "gflops": gflops})
             peak = max(peak, gflops)
     if peak == 0.0:
         sys.exit("no MatmulPeakBenchmark result in " + args[0])
@@ -86,8 +87,9 @@ def main(args):
               f"{100 * r['performed_share_of_peak']:.1f}% |")
     if "--json" in args:
         with open(args[args.index("--json") + 1], "w") as f:
-            json.dump({"source": args[0], "full_forward": "--full-forward" in args, "peak_gflops": peak, "matmul": matmul,
-                       "tokens": TOKENS, "layers": LAYERS, "encoder": rows}, f, indent=1)
+            json.dump({"source": args[0], "full_forward": "--full-forward" in args,
+                       "peak_gflops": peak, "matmul": matmul, "tokens": TOKENS, "layers": LAYERS,
+                       "encoder": rows}, f, indent=1)
 
 
 if __name__ == "__main__":
