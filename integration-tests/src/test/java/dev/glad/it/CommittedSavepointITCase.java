@@ -1,6 +1,7 @@
 package dev.glad.it;
 
 import static dev.glad.flink.job.GladJobOptions.BOUNDED;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.glad.it.MemoryRuns.Mode;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -23,6 +24,13 @@ class CommittedSavepointITCase {
     // Given the memory the savepoint holds, and topics holding what its job had read and the rest
     CommittedSavepoint.Restore restore = CommittedSavepoint.prepareRestore(KAFKA);
     MemoryRuns runs = restore.runs();
+    // of the assembler's layout 1: events wait in the old map, which today's job moves on restore
+    assertThat(
+            SavepointStates.assemblerHoldings(restore.savepoint()).stream()
+                .mapToInt(SavepointStates.Holding::layout1PendingEvents)
+                .sum())
+        .as("events waiting in layout 1's map")
+        .isPositive();
 
     // When today's job restores the savepoint (no state may be left behind) and reads on
     runs.runUntilComplete(

@@ -41,8 +41,16 @@ final class SavepointStates {
     return read;
   }
 
-  /** What the chunk assembler holds of one user. */
-  record Holding(String userId, int openChunkItems, int pendingEvents, int seenEventIds) {}
+  /**
+   * What the chunk assembler holds of one user; {@code pendingEvents} counts the waiting events of
+   * both layouts, {@code layout1PendingEvents} those still in layout 1's map.
+   */
+  record Holding(
+      String userId,
+      int openChunkItems,
+      int pendingEvents,
+      int layout1PendingEvents,
+      int seenEventIds) {}
 
   /** Every user the chunk assembler holds anything of (open chunk, pending events, event ids). */
   static List<Holding> assemblerHoldings(Path savepoint) throws Exception {
@@ -74,16 +82,22 @@ final class SavepointStates {
     @Override
     public void readKey(String key, Context ctx, Collector<Holding> out) throws Exception {
       OpenChunk chunk = openChunk.value();
-      int pendingEvents = 0;
+      int layout1 = 0;
       for (PendingEvents p : pending.values()) {
-        pendingEvents += p.getEvents().size();
+        layout1 += p.getEvents().size();
       }
+      int inRecord = chunk == null ? 0 : chunk.getPending().size();
       int ids = 0;
       for (String ignored : seen.keys()) {
         ids++;
       }
       out.collect(
-          new Holding(key, chunk == null ? 0 : chunk.getItemIds().size(), pendingEvents, ids));
+          new Holding(
+              key,
+              chunk == null ? 0 : chunk.getItemIds().size(),
+              inRecord + layout1,
+              layout1,
+              ids));
     }
   }
 

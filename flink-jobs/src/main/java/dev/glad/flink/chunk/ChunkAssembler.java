@@ -10,7 +10,6 @@ import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetterReason;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -35,11 +34,16 @@ import org.apache.flink.util.Collector;
  * <p>Keyed state (RocksDB in production):
  *
  * <ul>
- *   <li>{@code open-chunk} (Avro {@link OpenChunk}): the incomplete chunk and the next sequence
- *       number. No TTL, on purpose: the memory is long-term, a user's next chunk continues their
- *       numbering however long they were away, and the state is one small record per user.
- *   <li>{@code pending} (event time to Avro {@link PendingEvents}): events waiting for the
- *       watermark. Each entry is removed by the event-time timer registered for it.
+ *   <li>{@code open-chunk} (Avro {@link OpenChunk}): the incomplete chunk, the next sequence number
+ *       and the events waiting for the watermark, each waiting event time with an event-time timer.
+ *       One record, so that an event costs a read of state that is there (recently written, in the
+ *       memtable or a young file) instead of a per-event-time lookup that misses and searches every
+ *       file of the LSM tree. No TTL, on purpose: the memory is long-term, a user's next chunk
+ *       continues their numbering however long they were away, and the state is one small record
+ *       per user.
+ *   <li>{@code pending} (event time to Avro {@link PendingEvents}): where layout 1 (savepoints
+ *       taken before 2026-12-01) kept the waiting events. Read only for a user whose record is of
+ *       layout 1 or absent, whose events it moves into the record; then empty.
  *   <li>{@code seen-event-ids} (event id to event time): duplicate detection within {@code
  *       dedupeWindow} of event time. Entries are removed by cleanup timers on a coarse grid ({@code
  *       dedupeWindow / 4}), so a user gets few timers however many events they send.
@@ -61,7 +65,7 @@ public final class ChunkAssembler
   private final long cleanupGranularityMillis;
 
   private transient ValueState<OpenChunk> openChunk;
-  private transient MapState<Long, PendingEvents> pending;
+  private transient MapState<Long, PendingEvents> layout1Pending;
   private transient MapState<String, Long> seenEventIds;
 
   /**
@@ -96,7 +100,7 @@ public final class ChunkAssembler
     return new ValueStateDescriptor<>("open-chunk", new AvroTypeInfo<>(OpenChunk.class));
   }
 
-  /** Events waiting for the watermark, by event time. */
+  /** Layout 1's events waiting for the watermark, by event time (see the class comment). */
   public static MapStateDescriptor<Long, PendingEvents> pendingDescriptor() {
     return new MapStateDescriptor<>("pending", Types.LONG, new AvroTypeInfo<>(PendingEvents.class));
   }
@@ -109,7 +113,7 @@ public final class ChunkAssembler
   @Override
   public void open(OpenContext openContext) {
     openChunk = getRuntimeContext().getState(openChunkDescriptor());
-    pending = getRuntimeContext().getMapState(pendingDescriptor());
+    layout1Pending = getRuntimeContext().getMapState(pendingDescriptor());
     seenEventIds = getRuntimeContext().getMapState(seenEventIdsDescriptor());
     cleanupTimerUsers = new String[CLEANUP_TIMER_SLOTS];
     cleanupTimerTimes = new long[CLEANUP_TIMER_SLOTS];
@@ -146,19 +150,20 @@ public final class ChunkAssembler
     PendingEvent event = new PendingEvent(eventId, in.event.getItemId(), eventTime, in.ingestTime);
     switch (LatenessRule.classify(eventTime, watermark, allowedLatenessMillis)) {
       case IN_ORDER -> {
-        PendingEvents atTime = pending.get(eventTime);
-        if (atTime == null) {
-          atTime = new PendingEvents(new ArrayList<>());
+        OpenChunk chunk = chunkState();
+        if (!ChunkBuilder.waitsAt(chunk, eventTime)) {
           ctx.timerService().registerEventTimeTimer(eventTime);
         }
-        atTime.getEvents().add(event);
-        pending.put(eventTime, atTime);
+        chunk.getPending().add(event);
+        openChunk.update(chunk);
         remember(eventId, eventTime, ctx);
       }
       case LATE_APPENDED -> {
         lateAppended.inc();
         remember(eventId, eventTime, ctx);
-        release(List.of(event), ctx.getCurrentKey(), out);
+        OpenChunk chunk = chunkState();
+        append(chunk, List.of(event), ctx.getCurrentKey(), out);
+        openChunk.update(chunk);
       }
       case TOO_LATE -> {
         tooLate.inc();
@@ -185,17 +190,21 @@ public final class ChunkAssembler
   @Override
   public void processElement2(Erasure erasure, Context ctx, Collector<ChunkOrErasure> out)
       throws Exception {
+    Set<Long> timers = new HashSet<>();
     OpenChunk chunk = openChunk.value();
     if (chunk != null) {
       erasure.openChunkItems = chunk.getItemIds().size();
+      erasure.pendingEvents += chunk.getPending().size();
+      chunk.getPending().forEach(e -> timers.add(e.getEventTime()));
       openChunk.clear();
     }
-    Set<Long> timers = new HashSet<>();
-    for (Map.Entry<Long, PendingEvents> e : pending.entries()) {
-      erasure.pendingEvents += e.getValue().getEvents().size();
-      timers.add(e.getKey());
+    if (chunk == null || chunk.getLayout() < ChunkBuilder.LAYOUT) {
+      for (Map.Entry<Long, PendingEvents> e : layout1Pending.entries()) {
+        erasure.pendingEvents += e.getValue().getEvents().size();
+        timers.add(e.getKey());
+      }
+      layout1Pending.clear();
     }
-    pending.clear();
     for (Map.Entry<String, Long> e : seenEventIds.entries()) {
       erasure.dedupeIds++;
       // every id still held has its cleanup timer pending: the timer removes it when it fires
@@ -241,14 +250,11 @@ public final class ChunkAssembler
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChunkOrErasure> out)
       throws Exception {
-    PendingEvents due = pending.get(timestamp);
-    if (due != null) {
-      // no isEmpty()/clear() after it: heap backends drop a map whose last entry is removed, and
-      // on RocksDB they cost a seek over the user's deleted entries for every release
-      pending.remove(timestamp);
-      List<PendingEvent> events = new ArrayList<>(due.getEvents());
-      events.sort(ChunkBuilder.RELEASE_ORDER);
-      release(events, ctx.getCurrentKey(), out);
+    OpenChunk chunk = chunkState();
+    List<PendingEvent> due = ChunkBuilder.takeDue(chunk, timestamp);
+    if (!due.isEmpty()) {
+      append(chunk, due, ctx.getCurrentKey(), out);
+      openChunk.update(chunk);
     }
     if (timestamp % cleanupGranularityMillis == 0) {
       forgetEventIdsBefore(timestamp - dedupeWindowMillis);
@@ -267,12 +273,35 @@ public final class ChunkAssembler
     }
   }
 
-  private void release(List<PendingEvent> events, String userId, Collector<ChunkOrErasure> out)
-      throws Exception {
+  /**
+   * The user's record in layout {@link ChunkBuilder#LAYOUT}: the stored one, or an empty one not
+   * yet written. A record of layout 1, or none (a new user, or one of layout 1 with nothing but
+   * waiting events), first gets layout 1's waiting events from the old map, once per user: they
+   * move into the record, which is written, and their event-time timers stay registered.
+   */
+  private OpenChunk chunkState() throws Exception {
     OpenChunk chunk = openChunk.value();
+    if (chunk != null && chunk.getLayout() == ChunkBuilder.LAYOUT) {
+      return chunk;
+    }
     if (chunk == null) {
       chunk = ChunkBuilder.emptyChunk(0);
     }
+    chunk.setLayout(ChunkBuilder.LAYOUT);
+    boolean moved = false;
+    for (PendingEvents atTime : layout1Pending.values()) {
+      chunk.getPending().addAll(atTime.getEvents());
+      moved = true;
+    }
+    if (moved) {
+      openChunk.update(chunk);
+      layout1Pending.clear();
+    }
+    return chunk;
+  }
+
+  private void append(
+      OpenChunk chunk, List<PendingEvent> events, String userId, Collector<ChunkOrErasure> out) {
     for (PendingEvent event : events) {
       Optional<CompletedChunk> completed = ChunkBuilder.append(chunk, userId, event, chunkSize);
       if (completed.isPresent()) {
@@ -280,6 +309,5 @@ public final class ChunkAssembler
         out.collect(ChunkOrErasure.of(completed.get()));
       }
     }
-    openChunk.update(chunk);
   }
 }

@@ -21,6 +21,12 @@ public final class ChunkBuilder {
   public static final Comparator<PendingEvent> RELEASE_ORDER =
       Comparator.comparingLong(PendingEvent::getEventTime).thenComparing(PendingEvent::getEventId);
 
+  /**
+   * The layout of the assembler's state that this version writes: 2, waiting events inside the
+   * {@link OpenChunk} record (1: in a separate map, see {@code ChunkAssembler}).
+   */
+  public static final int LAYOUT = 2;
+
   private ChunkBuilder() {}
 
   /** The open chunk of a user who has none yet. */
@@ -31,7 +37,38 @@ public final class ChunkBuilder {
         .setFirstEventTime(0)
         .setLastEventTime(0)
         .setLastIngestTime(0)
+        .setPending(new ArrayList<>())
+        .setLayout(LAYOUT)
         .build();
+  }
+
+  /** Whether an event of {@code eventTime} already waits in {@code chunk} (its timer is set). */
+  public static boolean waitsAt(OpenChunk chunk, long eventTime) {
+    for (PendingEvent e : chunk.getPending()) {
+      if (e.getEventTime() == eventTime) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Removes from {@code chunk} the waiting events the watermark {@code time} releases (event time
+   * at or before it) and returns them in {@link #RELEASE_ORDER}. Timers fire in time order, so
+   * these are the events of exactly {@code time}, unless a state of layout 1 was moved in.
+   */
+  public static List<PendingEvent> takeDue(OpenChunk chunk, long time) {
+    List<PendingEvent> due = new ArrayList<>();
+    List<PendingEvent> waiting = new ArrayList<>();
+    for (PendingEvent e : chunk.getPending()) {
+      (e.getEventTime() <= time ? due : waiting).add(e);
+    }
+    if (!due.isEmpty()) {
+      // a new list: the one Avro reads back does not support removal through its iterator
+      chunk.setPending(waiting);
+      due.sort(RELEASE_ORDER);
+    }
+    return due;
   }
 
   /**

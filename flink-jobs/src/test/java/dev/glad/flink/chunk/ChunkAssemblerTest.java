@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.glad.flink.erasure.Erasure;
 import dev.glad.flink.ingest.DeadLetters;
 import dev.glad.flink.ingest.IngestedEvent;
+import dev.glad.flink.state.OpenChunk;
+import dev.glad.flink.state.PendingEvent;
+import dev.glad.flink.state.PendingEvents;
 import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetter;
 import dev.glad.schemas.DeadLetterReason;
@@ -12,14 +15,26 @@ import dev.glad.schemas.EventType;
 import dev.glad.schemas.InteractionEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,13 +48,25 @@ class ChunkAssemblerTest {
 
   @BeforeEach
   void open() throws Exception {
+    open(new HashMapStateBackend());
+  }
+
+  /**
+   * A harness on {@code backend}. The heap backend is the default here because the harness counts
+   * state entries only there; tests of what is serialized use RocksDB (Avro reads lists back as
+   * arrays that cannot remove through their iterator).
+   */
+  private void open(StateBackend backend) throws Exception {
+    // built by hand: the ProcessFunctionTestHarnesses factory opens the harness, after which a
+    // state backend set on it no longer applies
     harness =
-        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new ChunkAssembler(3, LATENESS, DEDUPE),
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(new ChunkAssembler(3, LATENESS, DEDUPE)),
             e -> e.event.getUserId(),
             e -> e.userId,
             Types.STRING);
-    harness.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+    harness.setStateBackend(backend);
+    harness.open();
     // as in the job: the deletion requests' input is idle, so it never moves or holds event time
     harness.processWatermarkStatus2(WatermarkStatus.IDLE);
   }
@@ -202,6 +229,80 @@ class ChunkAssemblerTest {
 
     Erasure e = erasures().get(0);
     assertEquals(0, e.openChunkItems + e.pendingEvents + e.dedupeIds + e.timers);
+  }
+
+  @Test
+  void waitingEventsOfLayout1MoveIntoTheRecordAndAreReleasedInOrder() throws Exception {
+    harness.close();
+    open(new EmbeddedRocksDBStateBackend());
+    // Given state as a savepoint of layout 1 holds it: u has an open chunk of layout 1 and events
+    // waiting in the old map, v has nothing but waiting events; each event time has its timer
+    OpenChunk uChunk = ChunkBuilder.emptyChunk(4);
+    uChunk.getItemIds().add("a");
+    uChunk.setLayout(1);
+    writeLayout1("u", uChunk, pending("b1", "b", 2_000), pending("c1", "c", 3_000));
+    writeLayout1("v", null, pending("x1", "x", 2_000));
+
+    // When u sends an event between the waiting ones, and the watermark passes them all
+    send("d1", "u", "d", 2_500);
+    watermark(3_000);
+
+    // Then every waiting event is released once, in event-time order after the open items
+    assertEquals(List.of(List.of("a", "b", "d")), chunks());
+    assertEquals(4L, completed().get(0).getSequenceNumber());
+    for (String user : List.of("u", "v")) {
+      assertEquals(false, layout1Pending(user).keys().iterator().hasNext(), user);
+      OpenChunk record = openChunk(user);
+      assertEquals(ChunkBuilder.LAYOUT, record.getLayout(), user);
+      assertEquals(List.of(), record.getPending(), user);
+    }
+    assertEquals(List.of("c"), openChunk("u").getItemIds());
+    assertEquals(List.of("x"), openChunk("v").getItemIds());
+    assertEquals(5L, openChunk("u").getNextSequenceNumber());
+    send("e1", "u", "e", 4_000);
+    send("f1", "u", "f", 4_001);
+    watermark(5_000);
+    assertEquals(List.of(List.of("a", "b", "d"), List.of("c", "e", "f")), chunks());
+  }
+
+  private static PendingEvents pending(String eventId, String item, long time) {
+    return new PendingEvents(new ArrayList<>(List.of(new PendingEvent(eventId, item, time, 0L))));
+  }
+
+  /** Writes a user's assembler state in layout 1, with the event-time timers layout 1 set. */
+  private void writeLayout1(String user, OpenChunk chunk, PendingEvents... waiting)
+      throws Exception {
+    var operator = (AbstractStreamOperator<?>) harness.getOperator();
+    operator.setCurrentKey(user);
+    if (chunk != null) {
+      keyedState(ChunkAssembler.openChunkDescriptor()).update(chunk);
+    }
+    InternalTimerService<VoidNamespace> timers =
+        operator.getInternalTimerService(
+            "user-timers",
+            VoidNamespaceSerializer.INSTANCE,
+            (Triggerable<Object, VoidNamespace>) operator);
+    for (PendingEvents atTime : waiting) {
+      long time = atTime.getEvents().get(0).getEventTime();
+      layout1Pending(user).put(time, atTime);
+      timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time);
+    }
+  }
+
+  private MapState<Long, PendingEvents> layout1Pending(String user) throws Exception {
+    ((AbstractStreamOperator<?>) harness.getOperator()).setCurrentKey(user);
+    return keyedState(ChunkAssembler.pendingDescriptor());
+  }
+
+  private OpenChunk openChunk(String user) throws Exception {
+    ((AbstractStreamOperator<?>) harness.getOperator()).setCurrentKey(user);
+    return keyedState(ChunkAssembler.openChunkDescriptor()).value();
+  }
+
+  private <S extends State> S keyedState(StateDescriptor<S, ?> descriptor) throws Exception {
+    return ((AbstractStreamOperator<?>) harness.getOperator())
+        .getKeyedStateBackend()
+        .getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
   }
 
   private void send(String eventId, String user, String item, long time) throws Exception {

@@ -1,6 +1,7 @@
 package dev.glad.flink.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glad.flink.state.OpenChunk;
@@ -8,6 +9,7 @@ import dev.glad.flink.state.PendingEvent;
 import dev.glad.schemas.CompletedChunk;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
 
 class ChunkBuilderTest {
@@ -43,6 +45,29 @@ class ChunkBuilderTest {
             List.of(event("x", 2, 0, "b"), event("y", 2, 0, "a"), event("z", 1, 0, "c")));
     events.sort(ChunkBuilder.RELEASE_ORDER);
     assertEquals(List.of("z", "y", "x"), events.stream().map(PendingEvent::getItemId).toList());
+  }
+
+  @Test
+  void takeDueRemovesTheEventsUpToTheWatermarkInReleaseOrderAndKeepsTheRest() {
+    OpenChunk chunk = ChunkBuilder.emptyChunk(0);
+    // as Avro reads it back from state: a list whose iterator cannot remove
+    chunk.setPending(
+        new GenericData.Array<>(
+            OpenChunk.getClassSchema().getField("pending").schema(),
+            List.of(
+                event("late", 9, 0),
+                event("b", 5, 0, "2"),
+                event("a", 5, 0, "1"),
+                event("early", 3, 0))));
+
+    assertTrue(ChunkBuilder.waitsAt(chunk, 5));
+    List<PendingEvent> due = ChunkBuilder.takeDue(chunk, 5);
+
+    assertEquals(List.of("early", "a", "b"), due.stream().map(PendingEvent::getItemId).toList());
+    assertEquals(
+        List.of("late"), chunk.getPending().stream().map(PendingEvent::getItemId).toList());
+    assertFalse(ChunkBuilder.waitsAt(chunk, 5));
+    assertEquals(List.of(), ChunkBuilder.takeDue(chunk, 8));
   }
 
   private static PendingEvent event(String item, long time, long ingest) {

@@ -1,5 +1,6 @@
 package dev.glad.tools.bootstrap;
 
+import dev.glad.flink.chunk.ChunkBuilder;
 import dev.glad.flink.memory.ClusterDelta;
 import dev.glad.flink.memory.ClusterNodeState;
 import dev.glad.flink.memory.EncodedChunk;
@@ -136,7 +137,9 @@ public final class MemoryBootstrap {
               new ArrayList<>(items.subList(tailFrom, items.size())),
               tailFrom < items.size() ? times[u][tailFrom] : 0L,
               tailFrom < items.size() ? times[u][items.size() - 1] : 0L,
-              0L);
+              0L,
+              new ArrayList<>(),
+              ChunkBuilder.LAYOUT);
       open += items.size() - tailFrom;
       users.add(
           new BootstrappedUser(
