@@ -7,6 +7,7 @@ import dev.glad.flink.job.GladJob;
 import dev.glad.flink.memory.ClusterMemoryOperator;
 import dev.glad.flink.state.ClusterState;
 import dev.glad.flink.state.OpenChunk;
+import dev.glad.flink.state.PendingEvent;
 import dev.glad.flink.state.PendingEvents;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.state.api.OperatorIdentifier;
@@ -69,12 +71,14 @@ final class SavepointStates {
 
   private static final class AssemblerHoldings extends KeyedStateReaderFunction<String, Holding> {
     private transient ValueState<OpenChunk> openChunk;
+    private transient ListState<PendingEvent> waiting;
     private transient MapState<Long, PendingEvents> pending;
     private transient MapState<String, Long> seen;
 
     @Override
     public void open(OpenContext context) {
       openChunk = getRuntimeContext().getState(ChunkAssembler.openChunkDescriptor());
+      waiting = getRuntimeContext().getListState(ChunkAssembler.waitingDescriptor());
       pending = getRuntimeContext().getMapState(ChunkAssembler.pendingDescriptor());
       seen = getRuntimeContext().getMapState(ChunkAssembler.seenEventIdsDescriptor());
     }
@@ -86,18 +90,17 @@ final class SavepointStates {
       for (PendingEvents p : pending.values()) {
         layout1 += p.getEvents().size();
       }
-      int inRecord = chunk == null ? 0 : chunk.getPending().size();
+      int inList = 0;
+      for (PendingEvent ignored : waiting.get()) {
+        inList++;
+      }
       int ids = 0;
       for (String ignored : seen.keys()) {
         ids++;
       }
       out.collect(
           new Holding(
-              key,
-              chunk == null ? 0 : chunk.getItemIds().size(),
-              inRecord + layout1,
-              layout1,
-              ids));
+              key, chunk == null ? 0 : chunk.getItemIds().size(), inList + layout1, layout1, ids));
     }
   }
 

@@ -10,6 +10,7 @@ import dev.glad.schemas.CompletedChunk;
 import dev.glad.schemas.DeadLetterReason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -24,6 +27,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -31,19 +35,24 @@ import org.apache.flink.util.Collector;
  * Cuts each user's interactions into chunks of {@code c} items in event-time order (keyed by user
  * id). Thin Flink wrapper around {@link ChunkBuilder} and {@link LatenessRule}.
  *
- * <p>Keyed state (RocksDB in production):
+ * <p>Keyed state (RocksDB in production), layout {@link ChunkBuilder#LAYOUT}:
  *
  * <ul>
  *   <li>{@code open-chunk} (Avro {@link OpenChunk}): the incomplete chunk, the next sequence number
- *       and the events waiting for the watermark, each waiting event time with an event-time timer.
- *       One record, so that an event costs a read of state that is there (recently written, in the
- *       memtable or a young file) instead of a per-event-time lookup that misses and searches every
- *       file of the LSM tree. No TTL, on purpose: the memory is long-term, a user's next chunk
- *       continues their numbering however long they were away, and the state is one small record
- *       per user.
- *   <li>{@code pending} (event time to Avro {@link PendingEvents}): where layout 1 (savepoints
- *       taken before 2026-12-01) kept the waiting events. Read only for a user whose record is of
- *       layout 1 or absent, whose events it moves into the record; then empty.
+ *       and the user's one release timer. No TTL, on purpose: the memory is long-term, a user's
+ *       next chunk continues their numbering however long they were away, and the state is one
+ *       small record per user.
+ *   <li>{@code waiting} (list of Avro {@link PendingEvent}): events waiting for the watermark. An
+ *       event is appended without reading anything (RocksDB's merge), and the release timer sits at
+ *       the earliest waiting event time: when it fires, every waiting event at or before the
+ *       watermark is released in {@link ChunkBuilder#RELEASE_ORDER} and the timer moves to the
+ *       earliest of the rest. So an event costs no lookup that misses (layout 1 looked up its event
+ *       time in a map, a miss that searched every file of the LSM tree), a user has one release
+ *       timer instead of one per event time, and a user far behind the watermark (a catch-up read)
+ *       costs one read of their list per watermark step, not one per event.
+ *   <li>{@code pending} (event time to Avro {@link PendingEvents}): layout 1's place for waiting
+ *       events (savepoints taken before 2026-12-01). Read only for a user whose record is of layout
+ *       1 or absent; its events then move to {@code waiting}, once.
  *   <li>{@code seen-event-ids} (event id to event time): duplicate detection within {@code
  *       dedupeWindow} of event time. Entries are removed by cleanup timers on a coarse grid ({@code
  *       dedupeWindow / 4}), so a user gets few timers however many events they send.
@@ -65,6 +74,7 @@ public final class ChunkAssembler
   private final long cleanupGranularityMillis;
 
   private transient ValueState<OpenChunk> openChunk;
+  private transient ListState<PendingEvent> waiting;
   private transient MapState<Long, PendingEvents> layout1Pending;
   private transient MapState<String, Long> seenEventIds;
 
@@ -100,6 +110,11 @@ public final class ChunkAssembler
     return new ValueStateDescriptor<>("open-chunk", new AvroTypeInfo<>(OpenChunk.class));
   }
 
+  /** Events waiting for the watermark (see the class comment). */
+  public static ListStateDescriptor<PendingEvent> waitingDescriptor() {
+    return new ListStateDescriptor<>("waiting", new AvroTypeInfo<>(PendingEvent.class));
+  }
+
   /** Layout 1's events waiting for the watermark, by event time (see the class comment). */
   public static MapStateDescriptor<Long, PendingEvents> pendingDescriptor() {
     return new MapStateDescriptor<>("pending", Types.LONG, new AvroTypeInfo<>(PendingEvents.class));
@@ -113,6 +128,7 @@ public final class ChunkAssembler
   @Override
   public void open(OpenContext openContext) {
     openChunk = getRuntimeContext().getState(openChunkDescriptor());
+    waiting = getRuntimeContext().getListState(waitingDescriptor());
     layout1Pending = getRuntimeContext().getMapState(pendingDescriptor());
     seenEventIds = getRuntimeContext().getMapState(seenEventIdsDescriptor());
     cleanupTimerUsers = new String[CLEANUP_TIMER_SLOTS];
@@ -151,11 +167,12 @@ public final class ChunkAssembler
     switch (LatenessRule.classify(eventTime, watermark, allowedLatenessMillis)) {
       case IN_ORDER -> {
         OpenChunk chunk = chunkState();
-        if (!ChunkBuilder.waitsAt(chunk, eventTime)) {
-          ctx.timerService().registerEventTimeTimer(eventTime);
+        waiting.add(event);
+        Long timer = chunk.getReleaseTimer();
+        if (timer == null || eventTime < timer) {
+          moveReleaseTimer(chunk, eventTime, ctx.timerService());
+          openChunk.update(chunk);
         }
-        chunk.getPending().add(event);
-        openChunk.update(chunk);
         remember(eventId, eventTime, ctx);
       }
       case LATE_APPENDED -> {
@@ -194,10 +211,16 @@ public final class ChunkAssembler
     OpenChunk chunk = openChunk.value();
     if (chunk != null) {
       erasure.openChunkItems = chunk.getItemIds().size();
-      erasure.pendingEvents += chunk.getPending().size();
-      chunk.getPending().forEach(e -> timers.add(e.getEventTime()));
+      if (chunk.getReleaseTimer() != null) {
+        timers.add(chunk.getReleaseTimer());
+      }
       openChunk.clear();
     }
+    Iterable<PendingEvent> waitingEvents = waiting.get();
+    if (waitingEvents != null) {
+      waitingEvents.forEach(e -> erasure.pendingEvents++);
+    }
+    waiting.clear();
     if (chunk == null || chunk.getLayout() < ChunkBuilder.LAYOUT) {
       for (Map.Entry<Long, PendingEvents> e : layout1Pending.entries()) {
         erasure.pendingEvents += e.getValue().getEvents().size();
@@ -250,10 +273,23 @@ public final class ChunkAssembler
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChunkOrErasure> out)
       throws Exception {
-    OpenChunk chunk = chunkState();
-    List<PendingEvent> due = ChunkBuilder.takeDue(chunk, timestamp);
-    if (!due.isEmpty()) {
-      append(chunk, due, ctx.getCurrentKey(), out);
+    OpenChunk chunk = openChunk.value();
+    if (chunk == null || chunk.getLayout() < ChunkBuilder.LAYOUT) {
+      chunk = layout1Moved(chunk); // null: nothing held (an erased user's stale layout-1 timer)
+    }
+    long watermark = ctx.timerService().currentWatermark();
+    if (chunk != null && chunk.getReleaseTimer() != null && chunk.getReleaseTimer() <= watermark) {
+      ChunkBuilder.Split split = ChunkBuilder.splitAt(waiting.get(), watermark);
+      append(chunk, split.due(), ctx.getCurrentKey(), out);
+      if (split.rest().isEmpty()) {
+        waiting.clear();
+        chunk.setReleaseTimer(null);
+      } else {
+        waiting.update(split.rest());
+        long next = split.earliestRest();
+        ctx.timerService().registerEventTimeTimer(next);
+        chunk.setReleaseTimer(next);
+      }
       openChunk.update(chunk);
     }
     if (timestamp % cleanupGranularityMillis == 0) {
@@ -273,31 +309,55 @@ public final class ChunkAssembler
     }
   }
 
-  /**
-   * The user's record in layout {@link ChunkBuilder#LAYOUT}: the stored one, or an empty one not
-   * yet written. A record of layout 1, or none (a new user, or one of layout 1 with nothing but
-   * waiting events), first gets layout 1's waiting events from the old map, once per user: they
-   * move into the record, which is written, and their event-time timers stay registered.
-   */
+  /** The user's record in layout {@link ChunkBuilder#LAYOUT}, or an empty one not yet written. */
   private OpenChunk chunkState() throws Exception {
     OpenChunk chunk = openChunk.value();
     if (chunk != null && chunk.getLayout() == ChunkBuilder.LAYOUT) {
       return chunk;
     }
+    OpenChunk moved = layout1Moved(chunk);
+    return moved != null ? moved : ChunkBuilder.emptyChunk(0);
+  }
+
+  /**
+   * Brings a record of layout 1, or a missing one, to layout {@link ChunkBuilder#LAYOUT}, once per
+   * user: the old map's waiting events move to {@code waiting} and the release timer goes to the
+   * earliest of them (layout 1 registered a timer per event time; the later ones fire and find
+   * nothing to do unless they are the release timer by then). Writes the record when it changed;
+   * returns null when the user has neither a record nor waiting events.
+   */
+  private OpenChunk layout1Moved(OpenChunk chunk) throws Exception {
+    List<PendingEvent> moved = new ArrayList<>();
+    for (PendingEvents atTime : layout1Pending.values()) {
+      moved.addAll(atTime.getEvents());
+    }
+    if (chunk == null && moved.isEmpty()) {
+      return null;
+    }
     if (chunk == null) {
       chunk = ChunkBuilder.emptyChunk(0);
     }
     chunk.setLayout(ChunkBuilder.LAYOUT);
-    boolean moved = false;
-    for (PendingEvents atTime : layout1Pending.values()) {
-      chunk.getPending().addAll(atTime.getEvents());
-      moved = true;
-    }
-    if (moved) {
-      openChunk.update(chunk);
+    if (!moved.isEmpty()) {
+      waiting.addAll(moved);
       layout1Pending.clear();
+      chunk.setReleaseTimer(moved.stream().mapToLong(PendingEvent::getEventTime).min().getAsLong());
     }
+    openChunk.update(chunk);
     return chunk;
+  }
+
+  /**
+   * Puts the user's release timer at {@code time}, earlier than the one they have (if any), and
+   * deletes that one unless it is also a dedupe cleanup time (one timer serves both there).
+   */
+  private void moveReleaseTimer(OpenChunk chunk, long time, TimerService timers) {
+    Long previous = chunk.getReleaseTimer();
+    if (previous != null && previous % cleanupGranularityMillis != 0) {
+      timers.deleteEventTimeTimer(previous);
+    }
+    timers.registerEventTimeTimer(time);
+    chunk.setReleaseTimer(time);
   }
 
   private void append(

@@ -22,8 +22,9 @@ public final class ChunkBuilder {
       Comparator.comparingLong(PendingEvent::getEventTime).thenComparing(PendingEvent::getEventId);
 
   /**
-   * The layout of the assembler's state that this version writes: 2, waiting events inside the
-   * {@link OpenChunk} record (1: in a separate map, see {@code ChunkAssembler}).
+   * The layout of the assembler's state that this version writes: 2, waiting events in a list, one
+   * release timer per user recorded in {@link OpenChunk} (1: a map by event time and a timer per
+   * event time; see {@code ChunkAssembler}).
    */
   public static final int LAYOUT = 2;
 
@@ -37,38 +38,31 @@ public final class ChunkBuilder {
         .setFirstEventTime(0)
         .setLastEventTime(0)
         .setLastIngestTime(0)
-        .setPending(new ArrayList<>())
+        .setReleaseTimer(null)
         .setLayout(LAYOUT)
         .build();
   }
 
-  /** Whether an event of {@code eventTime} already waits in {@code chunk} (its timer is set). */
-  public static boolean waitsAt(OpenChunk chunk, long eventTime) {
-    for (PendingEvent e : chunk.getPending()) {
-      if (e.getEventTime() == eventTime) {
-        return true;
-      }
+  /**
+   * The waiting events the watermark releases, in {@link #RELEASE_ORDER}, and those that still
+   * wait, in their order.
+   */
+  public record Split(List<PendingEvent> due, List<PendingEvent> rest) {
+    /** The earliest event time still waiting: where the user's next release timer goes. */
+    public long earliestRest() {
+      return rest.stream().mapToLong(PendingEvent::getEventTime).min().orElseThrow();
     }
-    return false;
   }
 
-  /**
-   * Removes from {@code chunk} the waiting events the watermark {@code time} releases (event time
-   * at or before it) and returns them in {@link #RELEASE_ORDER}. Timers fire in time order, so
-   * these are the events of exactly {@code time}, unless a state of layout 1 was moved in.
-   */
-  public static List<PendingEvent> takeDue(OpenChunk chunk, long time) {
+  /** Splits {@code waiting} into the events at or before {@code watermark} and the others. */
+  public static Split splitAt(Iterable<PendingEvent> waiting, long watermark) {
     List<PendingEvent> due = new ArrayList<>();
-    List<PendingEvent> waiting = new ArrayList<>();
-    for (PendingEvent e : chunk.getPending()) {
-      (e.getEventTime() <= time ? due : waiting).add(e);
+    List<PendingEvent> rest = new ArrayList<>();
+    for (PendingEvent e : waiting) {
+      (e.getEventTime() <= watermark ? due : rest).add(e);
     }
-    if (!due.isEmpty()) {
-      // a new list: the one Avro reads back does not support removal through its iterator
-      chunk.setPending(waiting);
-      due.sort(RELEASE_ORDER);
-    }
-    return due;
+    due.sort(RELEASE_ORDER);
+    return new Split(due, rest);
   }
 
   /**

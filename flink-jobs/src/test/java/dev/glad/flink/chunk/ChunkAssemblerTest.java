@@ -232,6 +232,27 @@ class ChunkAssemblerTest {
   }
 
   @Test
+  void aUserFarBehindTheWatermarkHasOneReleaseTimerAndIsReleasedStepByStep() throws Exception {
+    for (int i = 2; i <= 5; i++) {
+      send("e" + i, "u", "i" + i, i * 1_000);
+    }
+    send("e1", "u", "i1", 1_000); // earlier than every waiting event: the timer moves to it
+    // one release timer at the earliest waiting event, one dedupe cleanup timer
+    assertEquals(2, harness.numEventTimeTimers());
+
+    watermark(2_500);
+    assertEquals(List.of(), chunks(), "two items released, the chunk needs three");
+    watermark(4_000);
+    assertEquals(List.of(List.of("i1", "i2", "i3")), chunks());
+    assertEquals(2, harness.numEventTimeTimers(), "the release timer moved to 5000");
+    watermark(6_000);
+    send("e6", "u", "i6", 7_000);
+    watermark(7_000);
+    assertEquals(List.of(List.of("i1", "i2", "i3"), List.of("i4", "i5", "i6")), chunks());
+    assertEquals(1, harness.numEventTimeTimers(), "nothing waits: only the cleanup timer");
+  }
+
+  @Test
   void waitingEventsOfLayout1MoveIntoTheRecordAndAreReleasedInOrder() throws Exception {
     harness.close();
     open(new EmbeddedRocksDBStateBackend());
@@ -254,7 +275,9 @@ class ChunkAssemblerTest {
       assertEquals(false, layout1Pending(user).keys().iterator().hasNext(), user);
       OpenChunk record = openChunk(user);
       assertEquals(ChunkBuilder.LAYOUT, record.getLayout(), user);
-      assertEquals(List.of(), record.getPending(), user);
+      assertEquals(null, record.getReleaseTimer(), user);
+      ((AbstractStreamOperator<?>) harness.getOperator()).setCurrentKey(user);
+      assertEquals(null, keyedState(ChunkAssembler.waitingDescriptor()).get(), user);
     }
     assertEquals(List.of("c"), openChunk("u").getItemIds());
     assertEquals(List.of("x"), openChunk("v").getItemIds());

@@ -1,7 +1,6 @@
 package dev.glad.flink.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glad.flink.state.OpenChunk;
@@ -9,7 +8,6 @@ import dev.glad.flink.state.PendingEvent;
 import dev.glad.schemas.CompletedChunk;
 import java.util.List;
 import java.util.Optional;
-import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
 
 class ChunkBuilderTest {
@@ -48,26 +46,25 @@ class ChunkBuilderTest {
   }
 
   @Test
-  void takeDueRemovesTheEventsUpToTheWatermarkInReleaseOrderAndKeepsTheRest() {
-    OpenChunk chunk = ChunkBuilder.emptyChunk(0);
-    // as Avro reads it back from state: a list whose iterator cannot remove
-    chunk.setPending(
-        new GenericData.Array<>(
-            OpenChunk.getClassSchema().getField("pending").schema(),
-            List.of(
-                event("late", 9, 0),
-                event("b", 5, 0, "2"),
-                event("a", 5, 0, "1"),
-                event("early", 3, 0))));
+  void splitAtReleasesUpToTheWatermarkInReleaseOrderAndKeepsTheRest() {
+    List<PendingEvent> waiting =
+        List.of(
+            event("late", 9, 0),
+            event("b", 5, 0, "2"),
+            event("a", 5, 0, "1"),
+            event("later", 12, 0),
+            event("early", 3, 0));
 
-    assertTrue(ChunkBuilder.waitsAt(chunk, 5));
-    List<PendingEvent> due = ChunkBuilder.takeDue(chunk, 5);
+    ChunkBuilder.Split split = ChunkBuilder.splitAt(waiting, 5);
 
-    assertEquals(List.of("early", "a", "b"), due.stream().map(PendingEvent::getItemId).toList());
-    assertEquals(
-        List.of("late"), chunk.getPending().stream().map(PendingEvent::getItemId).toList());
-    assertFalse(ChunkBuilder.waitsAt(chunk, 5));
-    assertEquals(List.of(), ChunkBuilder.takeDue(chunk, 8));
+    assertEquals(List.of("early", "a", "b"), items(split.due()));
+    assertEquals(List.of("late", "later"), items(split.rest()));
+    assertEquals(9L, split.earliestRest());
+    assertEquals(List.of(), ChunkBuilder.splitAt(split.rest(), 8).due());
+  }
+
+  private static List<String> items(List<PendingEvent> events) {
+    return events.stream().map(PendingEvent::getItemId).toList();
   }
 
   private static PendingEvent event(String item, long time, long ingest) {

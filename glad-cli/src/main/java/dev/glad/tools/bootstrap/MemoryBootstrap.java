@@ -138,7 +138,7 @@ public final class MemoryBootstrap {
               tailFrom < items.size() ? times[u][tailFrom] : 0L,
               tailFrom < items.size() ? times[u][items.size() - 1] : 0L,
               0L,
-              new ArrayList<>(),
+              null,
               ChunkBuilder.LAYOUT);
       open += items.size() - tailFrom;
       users.add(
