@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,9 +139,18 @@ public final class StreamBench {
       double clusterRecordsPerSecond,
       long checkpointBytes,
       long checkpointMillis,
-      long userMemoryStateBytes) {
+      long userMemoryStateBytes,
+      Map<String, Double> cpuSecondsByTask,
+      long jobHeapBytes) {
     double eventsPerSecond() {
       return windowEvents / windowSeconds;
+    }
+
+    /** CPU microseconds per committed event of the window, per task (see {@link ProcessProbe}). */
+    Map<String, Double> cpuMicrosPerEvent() {
+      Map<String, Double> perEvent = new LinkedHashMap<>();
+      cpuSecondsByTask.forEach((task, sec) -> perEvent.put(task, sec * 1e6 / windowEvents));
+      return perEvent;
     }
   }
 
@@ -211,6 +221,7 @@ public final class StreamBench {
     GladJobSettings settings = settings(bootstrap, prefix, work, mode, chunkSize);
     Configuration conf = GladJob.flinkConfiguration(settings);
     conf.set(CoreOptions.TMP_DIRS, work.resolve("tmp").toString());
+    long heapBefore = ProcessProbe.liveHeapBytes();
     try (BenchCluster cluster = BenchCluster.start(conf, 1, options.parallelism());
         Admin admin = admin(bootstrap);
         CommittedRecords users = new CommittedRecords(bootstrap, topics.userMemory().name());
@@ -238,6 +249,8 @@ public final class StreamBench {
         clusters.poll(Duration.ofMillis(100));
       }
       long t0 = System.nanoTime();
+      Map<Long, ProcessProbe.ThreadCpu> cpu0 = ProcessProbe.threadCpu();
+      Map<Long, ProcessProbe.ThreadCpu> cpu1 = cpu0;
       long o0 = consumed;
       long clusters0 = clusters.count();
       long t1 = t0;
@@ -252,6 +265,7 @@ public final class StreamBench {
         if (now != o1) {
           o1 = now;
           t1 = System.nanoTime();
+          cpu1 = ProcessProbe.threadCpu();
         }
         if (System.nanoTime() - lastReport > 10e9) {
           lastReport = System.nanoTime();
@@ -264,6 +278,7 @@ public final class StreamBench {
         }
       }
       double clusterRate = (clusters.count() - clusters0) / ((System.nanoTime() - t0) / 1e9);
+      long jobHeap = ProcessProbe.liveHeapBytes() - heapBefore; // after the window: it stops all
       CompletedCheckpointStats checkpoint = cluster.checkpoint(job);
       Map<String, Object> report = cluster.checkpointReport(job, checkpoint, options.users());
       cluster.miniCluster().cancelJob(job).get();
@@ -282,7 +297,9 @@ public final class StreamBench {
           clusterRate,
           checkpoint.getStateSize(),
           checkpoint.getEndToEndDuration(),
-          userMemoryState(report));
+          userMemoryState(report),
+          ProcessProbe.cpuSecondsByTask(cpu0, cpu1),
+          jobHeap);
     }
   }
 
@@ -474,6 +491,38 @@ public final class StreamBench {
         : run.clusterMemoryRecords() / (double) run.userMemoryRecords();
   }
 
+  /**
+   * Per task, the median over the runs of its CPU microseconds per committed event, with the runs'
+   * values; tasks under 1 % of the process's CPU in every run are left out, and "all threads" sums
+   * every Java thread of the process (broker included).
+   */
+  private static Map<String, Object> cpuMicrosPerEvent(List<Run> runs) {
+    Map<String, Object> byTask = new LinkedHashMap<>();
+    List<Map<String, Double>> perRun = runs.stream().map(Run::cpuMicrosPerEvent).toList();
+    double[] totals =
+        perRun.stream()
+            .mapToDouble(m -> m.values().stream().mapToDouble(Double::doubleValue).sum())
+            .toArray();
+    byTask.put("all threads", Map.of("median", Stats.median(totals), "runs", totals));
+    perRun.stream()
+        .flatMap(m -> m.keySet().stream())
+        .distinct()
+        .filter(
+            task ->
+                java.util.stream.IntStream.range(0, perRun.size())
+                    .anyMatch(i -> perRun.get(i).getOrDefault(task, 0.0) >= 0.01 * totals[i]))
+        .sorted(
+            Comparator.comparingDouble(
+                task -> -perRun.stream().mapToDouble(m -> m.getOrDefault(task, 0.0)).sum()))
+        .forEach(
+            task -> {
+              double[] values =
+                  perRun.stream().mapToDouble(m -> m.getOrDefault(task, 0.0)).toArray();
+              byTask.put(task, Map.of("median", Stats.median(values), "runs", values));
+            });
+    return byTask;
+  }
+
   private static double medianRate(List<Run> runs, Mode mode) {
     return Stats.median(
         runs.stream().filter(r -> r.mode() == mode).mapToDouble(Run::eventsPerSecond).toArray());
@@ -524,6 +573,8 @@ public final class StreamBench {
           Stats.median(of.stream().mapToDouble(Run::checkpointBytes).toArray()));
       m.put(
           "checkpoint_ms", Stats.median(of.stream().mapToDouble(Run::checkpointMillis).toArray()));
+      m.put("job_heap_bytes", Stats.median(of.stream().mapToDouble(Run::jobHeapBytes).toArray()));
+      m.put("cpu_us_per_event", cpuMicrosPerEvent(of));
       modes.put(mode.key(), m);
     }
     r.put("modes", modes);
@@ -584,6 +635,31 @@ public final class StreamBench {
                       ? String.format(
                           Locale.ROOT, "%.2f", (double) m.get("cluster_records_per_chunk"))
                       : "—");
+            });
+    ((Map<String, Object>) results.get("modes"))
+        .forEach(
+            (mode, v) -> {
+              Map<String, Object> m = (Map<String, Object>) v;
+              StringBuilder line =
+                  new StringBuilder(
+                      String.format(
+                          Locale.ROOT,
+                          "%s: job heap %.0f MB live; CPU µs per event (median):",
+                          mode,
+                          (double) m.get("job_heap_bytes") / 1e6));
+              ((Map<String, Object>) m.get("cpu_us_per_event"))
+                  .entrySet().stream()
+                      .limit(6)
+                      .forEach(
+                          e ->
+                              line.append(
+                                  String.format(
+                                      Locale.ROOT,
+                                      " %s %.1f;",
+                                      e.getKey(),
+                                      (double)
+                                          ((Map<String, Object>) e.getValue()).get("median"))));
+              out.println(line);
             });
     out.println("ratios: " + results.get("ratios"));
     if (results.containsKey("latency_ms")) {
