@@ -8,12 +8,14 @@ import static dev.glad.flink.job.GladJobOptions.ENCODER_BATCH_SIZE;
 import static dev.glad.flink.job.GladJobOptions.ENCODER_MAX_WAIT;
 import static dev.glad.flink.job.GladJobOptions.RESTART_ATTEMPTS;
 import static dev.glad.flink.job.GladJobOptions.RESTART_DELAY;
+import static dev.glad.flink.job.GladJobOptions.STATE_COMPRESSION;
 import static dev.glad.flink.job.GladJobOptions.TIMER_STORE;
 import static dev.glad.flink.job.GladJobOptions.TRANSACTION_TIMEOUT;
 import static dev.glad.it.MemoryRuns.ticks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.glad.flink.job.GladJobOptions.StateCompression;
 import dev.glad.flink.job.GladJobOptions.TimerStore;
 import dev.glad.it.MemoryRuns.Mode;
 import dev.glad.it.MemoryRuns.Output;
@@ -85,7 +87,44 @@ class DurabilityITCase {
   @Test
   void aJobRestoredWithItsTimersMovedToTheHeapLosesNothing(@TempDir Path savepoints)
       throws Exception {
-    restoreFromASavepointTakenMidStream(2, Mode.UPDATES, savepoints, TimerStore.HEAP);
+    restoreFromASavepointTakenMidStream(2, Mode.UPDATES, savepoints, Change.none(TimerStore.HEAP));
+  }
+
+  /**
+   * State compression changes at a restart: the first job writes Snappy-compressed files and stops
+   * with a native savepoint (its RocksDB files, as incremental checkpoints keep them), the restored
+   * job reads them and writes uncompressed ones, and nothing is lost or doubled.
+   */
+  @Test
+  void aJobRestoredFromSnappyFilesWithoutCompressionLosesNothing(@TempDir Path savepoints)
+      throws Exception {
+    restoreFromASavepointTakenMidStream(
+        2,
+        Mode.UPDATES,
+        savepoints,
+        new Change(
+            StateCompression.SNAPPY,
+            SavepointFormatType.NATIVE,
+            TimerStore.ROCKSDB,
+            StateCompression.NONE));
+  }
+
+  /**
+   * What differs between the job that stops and the one that restores: the first job's state
+   * compression and savepoint format, the restored job's timer store and state compression.
+   */
+  private record Change(
+      StateCompression firstCompression,
+      SavepointFormatType format,
+      TimerStore restoredTimers,
+      StateCompression restoredCompression) {
+    static Change none(TimerStore restoredTimers) {
+      return new Change(
+          StateCompression.NONE,
+          SavepointFormatType.CANONICAL,
+          restoredTimers,
+          StateCompression.NONE);
+    }
   }
 
   /**
@@ -95,14 +134,21 @@ class DurabilityITCase {
    */
   private void restoreFromASavepointTakenMidStream(int parallelism, Mode mode, Path savepoints)
       throws Exception {
-    restoreFromASavepointTakenMidStream(parallelism, mode, savepoints, TimerStore.ROCKSDB);
+    restoreFromASavepointTakenMidStream(
+        parallelism, mode, savepoints, Change.none(TimerStore.ROCKSDB));
   }
 
   private void restoreFromASavepointTakenMidStream(
-      int parallelism, Mode mode, Path savepoints, TimerStore restoredTimers) throws Exception {
+      int parallelism, Mode mode, Path savepoints, Change change) throws Exception {
     GladTopics topics = KAFKA.freshTopics();
     KAFKA.send(topics.interactions(), runs.slice(0, 0.5), InteractionEvent::getUserId);
-    JobClient first = runs.start(runs.settings(topics, 2, mode).set(BOUNDED, false).build(), null);
+    JobClient first =
+        runs.start(
+            runs.settings(topics, 2, mode)
+                .set(BOUNDED, false)
+                .set(STATE_COMPRESSION, change.firstCompression())
+                .build(),
+            null);
     String savepoint;
     try {
       await()
@@ -112,10 +158,7 @@ class DurabilityITCase {
                   RunningJobs.running(first)
                       && !KAFKA.readCommittedSoFar(topics.userMemory()).isEmpty());
       savepoint =
-          first
-              .stopWithSavepoint(
-                  false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
-              .get();
+          first.stopWithSavepoint(false, savepoints.toUri().toString(), change.format()).get();
     } finally {
       RunningJobs.cancelIfRunning(first);
     }
@@ -126,7 +169,8 @@ class DurabilityITCase {
     runs.runUntilComplete(
         runs.settings(topics, parallelism, mode)
             .set(BOUNDED, false)
-            .set(TIMER_STORE, restoredTimers)
+            .set(TIMER_STORE, change.restoredTimers())
+            .set(STATE_COMPRESSION, change.restoredCompression())
             .build(),
         savepoint,
         topics);

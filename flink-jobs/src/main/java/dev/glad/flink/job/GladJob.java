@@ -388,6 +388,14 @@ public final class GladJob {
             .stringType()
             .noDefaultValue(),
         settings.get(GladJobOptions.TIMER_STORE).name());
+    conf.set(
+        ConfigOptions.key("state.backend.rocksdb.compression.per.level")
+            .stringType()
+            .noDefaultValue(),
+        switch (settings.get(GladJobOptions.STATE_COMPRESSION)) {
+          case NONE -> "NO_COMPRESSION";
+          case SNAPPY -> "SNAPPY_COMPRESSION";
+        });
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.get(CHECKPOINT_INTERVAL));
     conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     conf.set(

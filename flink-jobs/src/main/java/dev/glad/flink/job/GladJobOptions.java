@@ -142,6 +142,28 @@ public final class GladJobOptions {
               + " the heap and in full in each checkpoint; it gained no throughput in the bench"
               + " (docs/BENCHMARKS.md). Switch it only through a savepoint");
 
+  /** How RocksDB compresses the keyed state's files. */
+  public enum StateCompression {
+    /**
+     * None: a lookup that reaches a file reads its block without decompressing it. The chunk
+     * assembler's duplicate check misses in every file, so this is most of its RocksDB time.
+     */
+    NONE,
+    /** Snappy (RocksDB's and Flink's default): about half the bytes, decompressed at every read. */
+    SNAPPY
+  }
+
+  public static final JobSetting<StateCompression> STATE_COMPRESSION =
+      JobSetting.choice(
+          "state-compression",
+          StateCompression.class,
+          StateCompression.NONE,
+          "NONE or SNAPPY: compression of RocksDB's state files (Flink's"
+              + " state.backend.rocksdb.compression.per.level). NONE measured about a fifth less CPU per"
+              + " event in the chunk assembler and about twice the checkpoint bytes"
+              + " (docs/BENCHMARKS.md). Files keep the compression they were written with, so it"
+              + " can change at any restart");
+
   public static final JobSetting<String> CHECKPOINT_DIR =
       JobSetting.text(
           "checkpoint-dir",
@@ -316,6 +338,7 @@ public final class GladJobOptions {
           CHECKPOINT_INTERVAL,
           CHECKPOINT_DIR,
           TIMER_STORE,
+          STATE_COMPRESSION,
           PARALLELISM,
           MAX_PARALLELISM,
           RESTART_ATTEMPTS,
