@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /**
  * What the bench's JVM spends, read from its own management beans: CPU time per task (Java threads
  * grouped by name, the subtasks of one task together) and the heap that is live after a collection.
- * The bench runs the broker and the MiniCluster in this JVM, so a job's share is the difference
- * between two readings.
+ * The bench runs the broker and the MiniCluster in this JVM: the heap is the whole process's, and
+ * CPU is attributed by thread.
  *
  * <p>CPU time per event is steadier than events/s: the rounds' rates scatter with how each job's
  * RocksDB state happens to be shaped, while the work per event of one task moves much less. Native

@@ -141,7 +141,8 @@ public final class StreamBench {
       long checkpointMillis,
       long userMemoryStateBytes,
       Map<String, Double> cpuSecondsByTask,
-      long jobHeapBytes) {
+      long liveHeapBeforeJobBytes,
+      long liveHeapBytes) {
     double eventsPerSecond() {
       return windowEvents / windowSeconds;
     }
@@ -278,7 +279,7 @@ public final class StreamBench {
         }
       }
       double clusterRate = (clusters.count() - clusters0) / ((System.nanoTime() - t0) / 1e9);
-      long jobHeap = ProcessProbe.liveHeapBytes() - heapBefore; // after the window: it stops all
+      long heapAtEnd = ProcessProbe.liveHeapBytes(); // after the window: it stops the world
       CompletedCheckpointStats checkpoint = cluster.checkpoint(job);
       Map<String, Object> report = cluster.checkpointReport(job, checkpoint, options.users());
       cluster.miniCluster().cancelJob(job).get();
@@ -299,7 +300,8 @@ public final class StreamBench {
           checkpoint.getEndToEndDuration(),
           userMemoryState(report),
           ProcessProbe.cpuSecondsByTask(cpu0, cpu1),
-          jobHeap);
+          heapBefore,
+          heapAtEnd);
     }
   }
 
@@ -573,7 +575,12 @@ public final class StreamBench {
           Stats.median(of.stream().mapToDouble(Run::checkpointBytes).toArray()));
       m.put(
           "checkpoint_ms", Stats.median(of.stream().mapToDouble(Run::checkpointMillis).toArray()));
-      m.put("job_heap_bytes", Stats.median(of.stream().mapToDouble(Run::jobHeapBytes).toArray()));
+      // the whole process (broker, bench and job): the broker's memory moves between rounds as it
+      // deletes the previous round's topics, so a difference would not be the job's alone
+      m.put("live_heap_bytes", Stats.median(of.stream().mapToDouble(Run::liveHeapBytes).toArray()));
+      m.put(
+          "live_heap_bytes_before_job",
+          Stats.median(of.stream().mapToDouble(Run::liveHeapBeforeJobBytes).toArray()));
       m.put("cpu_us_per_event", cpuMicrosPerEvent(of));
       modes.put(mode.key(), m);
     }
@@ -644,9 +651,11 @@ public final class StreamBench {
                   new StringBuilder(
                       String.format(
                           Locale.ROOT,
-                          "%s: job heap %.0f MB live; CPU µs per event (median):",
+                          "%s: live heap %.0f MB at the window's end (%.0f MB before the job;"
+                              + " broker and bench included); CPU µs per event (median):",
                           mode,
-                          (double) m.get("job_heap_bytes") / 1e6));
+                          (double) m.get("live_heap_bytes") / 1e6,
+                          (double) m.get("live_heap_bytes_before_job") / 1e6));
               ((Map<String, Object>) m.get("cpu_us_per_event"))
                   .entrySet().stream()
                       .limit(6)
