@@ -11,7 +11,8 @@
 #     phase2   GLAD phase 2, G+C+A and the no-memory control S, for every data set in PHASE2_DATA
 #              x seed, each evaluated on all users with history-length segments
 #     analyses the hypotheses on ML-100K: (e) the analysis-only target leak, (a) popularity-sampled
-#              training negatives, (c) uncapped epochs, (d) c = 49; same seeds ((b) was not run)
+#              training negatives, (c) uncapped epochs, (d) c = 49; and (c) on Beauty; same seeds
+#              ((b) was not run)
 #     summary  mean +- standard error over seeds -> docs/results/phase2-summary.{md,json}
 #
 # Environment: RUNS (default: runs/issue13 under the repository, git-ignored), DATA (default:
@@ -121,7 +122,7 @@ step_phase2() {
   done
 }
 
-# the hypotheses, on ML-100K (RESULTS §7.3)
+# the hypotheses, on ML-100K, and (c) on Beauty (RESULTS §7.3)
 step_analyses() {
   local c49="--chunk 49 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 0"
   local long="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 0 --patience 2 --eval-users 0"
@@ -146,6 +147,13 @@ step_analyses() {
     for variant in S GCA; do
       # (c) longer phase 2: every example of every epoch (uncapped), 4 epochs
       TRAIN="$long" phase2_one ml100k "$variant" "$seed" long
+    done
+  done
+  # (c) on Beauty too: both epochs uncapped (2 x 233,284 examples instead of 2 x 50,000)
+  local beauty_long="--chunk 5 --clustering-factor 20 --epochs 2 --max-examples 0 --patience 2 --eval-users 3000"
+  for seed in $SEEDS; do
+    for variant in S GCA; do
+      TRAIN="$beauty_long" phase2_one beauty "$variant" "$seed" long
     done
   done
 }
