@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -511,7 +512,7 @@ public final class StreamBench {
         .distinct()
         .filter(
             task ->
-                java.util.stream.IntStream.range(0, perRun.size())
+                IntStream.range(0, perRun.size())
                     .anyMatch(i -> perRun.get(i).getOrDefault(task, 0.0) >= 0.01 * totals[i]))
         .sorted(
             Comparator.comparingDouble(
