@@ -341,7 +341,7 @@ public final class ChunkAssembler
     if (!moved.isEmpty()) {
       waiting.addAll(moved);
       layout1Pending.clear();
-      chunk.setReleaseTimer(moved.stream().mapToLong(PendingEvent::getEventTime).min().getAsLong());
+      chunk.setReleaseTimer(ChunkBuilder.earliest(moved));
     }
     openChunk.update(chunk);
     return chunk;

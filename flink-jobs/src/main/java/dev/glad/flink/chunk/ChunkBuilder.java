@@ -50,8 +50,13 @@ public final class ChunkBuilder {
   public record Split(List<PendingEvent> due, List<PendingEvent> rest) {
     /** The earliest event time still waiting: where the user's next release timer goes. */
     public long earliestRest() {
-      return rest.stream().mapToLong(PendingEvent::getEventTime).min().orElseThrow();
+      return earliest(rest);
     }
+  }
+
+  /** The earliest event time of non-empty {@code events}: where a user's release timer goes. */
+  public static long earliest(List<PendingEvent> events) {
+    return events.stream().mapToLong(PendingEvent::getEventTime).min().orElseThrow();
   }
 
   /** Splits {@code waiting} into the events at or before {@code watermark} and the others. */
