@@ -102,7 +102,8 @@ final class BootstrapCommand implements Callable<Integer> {
         "bootstrap: %,d users, %,d interactions from %s; cluster updates %s, max-parallelism %d%n",
         data.userCount(), data.interactionCount(), input.data, updates, maxP);
     GladStreamingModel.Factory factory =
-        new GladStreamingModel.Factory(model.toString(), "cpu", null);
+        new GladStreamingModel.Factory(
+            model.toString(), "cpu", GladJobOptions.ENCODER_THREADS.defaultValue(), null);
     int c = factory.checkedChunkSize(Optional.empty());
     MemoryBootstrap.Result state;
     try (StreamingModel m = factory.openOnCpu()) {

@@ -283,6 +283,14 @@ public final class GladJobOptions {
       JobSetting.integer(
           "encoder-batch-size", 64, "chunks per forward pass (1..4096)", between(1, 4096));
 
+  public static final JobSetting<Integer> ENCODER_THREADS =
+      JobSetting.integer(
+          "encoder-threads",
+          1,
+          "PyTorch intra-op threads of each encoder subtask (1..256); a TaskManager runs an"
+              + " encoder per slot, so slots x threads should not exceed its cores",
+          between(1, 256));
+
   public static final JobSetting<Integer> STORED_CHUNKS =
       JobSetting.integer(
           "stored-chunks",
@@ -354,6 +362,7 @@ public final class GladJobOptions {
           DEVICE,
           ENCODER_BATCH_SIZE,
           ENCODER_MAX_WAIT,
+          ENCODER_THREADS,
           STORED_CHUNKS,
           CLUSTER_UPDATES,
           CLUSTER_PUBLISH_INTERVAL,

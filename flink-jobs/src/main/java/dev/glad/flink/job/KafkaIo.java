@@ -7,6 +7,7 @@ import static dev.glad.flink.job.GladJobOptions.CONSUMER_GROUP;
 import static dev.glad.flink.job.GladJobOptions.DEVICE;
 import static dev.glad.flink.job.GladJobOptions.EMIT_CLUSTER_ASSIGNMENTS;
 import static dev.glad.flink.job.GladJobOptions.EMIT_COMPLETED_CHUNKS;
+import static dev.glad.flink.job.GladJobOptions.ENCODER_THREADS;
 import static dev.glad.flink.job.GladJobOptions.MODEL_DIR;
 import static dev.glad.flink.job.GladJobOptions.MODEL_VERSION;
 import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
@@ -57,7 +58,10 @@ public final class KafkaIo {
         settings.get(MODEL_DIR) == null
             ? null
             : new GladStreamingModel.Factory(
-                settings.get(MODEL_DIR), settings.get(DEVICE), settings.get(MODEL_VERSION)));
+                settings.get(MODEL_DIR),
+                settings.get(DEVICE),
+                settings.get(ENCODER_THREADS),
+                settings.get(MODEL_VERSION)));
   }
 
   /** The job with a given model ({@code null}: the chunking stage only). */

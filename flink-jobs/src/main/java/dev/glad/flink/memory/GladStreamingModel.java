@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import dev.glad.model.artifact.ArtifactException;
 import dev.glad.model.artifact.GladModel;
 import dev.glad.model.encoder.DeviceChoice;
+import dev.glad.model.encoder.EngineSetup;
 import dev.glad.model.memory.ClusterNodes;
 import dev.glad.model.memory.GraphMemoryMath;
 import java.nio.file.Files;
@@ -122,15 +123,22 @@ public final class GladStreamingModel implements StreamingModel {
 
     private final String directory;
     private final String device;
+    private final int encoderThreads;
     private String modelVersion;
 
     /**
+     * @param encoderThreads PyTorch intra-op threads of the encoder (see {@link
+     *     EngineSetup#useIntraOpThreads}); the user and cluster nodes leave them alone
      * @param modelVersion the version every TaskManager must load, or null to pin the one the
      *     client reads now (then the client must be able to read the directory)
      */
-    public Factory(String directory, String device, String modelVersion) {
+    public Factory(String directory, String device, int encoderThreads, String modelVersion) {
+      if (encoderThreads < 1) {
+        throw new IllegalArgumentException("encoderThreads must be >= 1, got " + encoderThreads);
+      }
       this.directory = directory;
       this.device = device;
+      this.encoderThreads = encoderThreads;
       this.modelVersion = modelVersion;
     }
 
@@ -186,6 +194,8 @@ public final class GladStreamingModel implements StreamingModel {
 
     @Override
     public StreamingModel open(List<String> gpuIndicesOfTask) {
+      int threads = EngineSetup.useIntraOpThreads(encoderThreads);
+      LOG.info("encoder runs with {} PyTorch intra-op thread(s)", threads);
       DeviceChoice choice =
           TaskDevice.choose(device, gpuIndicesOfTask, Engine.getInstance().getGpuCount());
       choice

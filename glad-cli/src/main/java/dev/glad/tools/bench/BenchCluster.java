@@ -208,7 +208,11 @@ final class BenchCluster implements AutoCloseable {
 
   /** c of the artifact, checked as the job checks it before submission. */
   static int chunkSizeOf(java.nio.file.Path model) {
-    return new dev.glad.flink.memory.GladStreamingModel.Factory(model.toString(), "cpu", null)
+    return new dev.glad.flink.memory.GladStreamingModel.Factory(
+            model.toString(),
+            "cpu",
+            dev.glad.flink.job.GladJobOptions.ENCODER_THREADS.defaultValue(),
+            null)
         .checkedChunkSize(java.util.Optional.empty());
   }
 

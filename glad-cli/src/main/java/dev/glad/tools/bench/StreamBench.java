@@ -7,6 +7,7 @@ import static dev.glad.flink.job.GladJobOptions.CHUNK_SIZE;
 import static dev.glad.flink.job.GladJobOptions.CLUSTER_PUBLISH_INTERVAL;
 import static dev.glad.flink.job.GladJobOptions.CONSUMER_GROUP;
 import static dev.glad.flink.job.GladJobOptions.DEVICE;
+import static dev.glad.flink.job.GladJobOptions.ENCODER_THREADS;
 import static dev.glad.flink.job.GladJobOptions.MODEL_DIR;
 import static dev.glad.flink.job.GladJobOptions.PARALLELISM;
 import static dev.glad.flink.job.GladJobOptions.STARTING_OFFSETS;
@@ -335,7 +336,10 @@ public final class StreamBench {
               settings,
               new NoOpEncoderModel.Factory(
                   new GladStreamingModel.Factory(
-                      settings.get(MODEL_DIR), settings.get(DEVICE), null)));
+                      settings.get(MODEL_DIR),
+                      settings.get(DEVICE),
+                      settings.get(ENCODER_THREADS),
+                      null)));
     };
   }
 
