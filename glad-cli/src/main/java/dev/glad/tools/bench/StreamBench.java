@@ -238,9 +238,14 @@ public final class StreamBench {
         consumed = committedOffsets(admin, settings);
         Thread.sleep(200);
       }
-      // the window opens at the first commit of the source's offsets after the warm-up
-      long before = consumed;
-      while ((consumed = committedOffsets(admin, settings)) == before) {
+      // the window opens at the first settled commit of the source's offsets after the warm-up
+      SettledCommits<Map<Long, ProcessProbe.ThreadCpu>> commits =
+          new SettledCommits<>(
+              SettledCommits.settleNanosFor(options.checkpointInterval().toMillis()),
+              consumed,
+              System.nanoTime(),
+              Map.of());
+      while (!commits.offer(consumed, System.nanoTime(), ProcessProbe::threadCpu)) {
         if (consumed >= options.events()) {
           throw new IllegalStateException(
               mode.key()
@@ -250,36 +255,34 @@ public final class StreamBench {
         }
         users.poll(Duration.ofMillis(100));
         clusters.poll(Duration.ofMillis(100));
+        consumed = committedOffsets(admin, settings);
       }
-      long t0 = System.nanoTime();
-      Map<Long, ProcessProbe.ThreadCpu> cpu0 = ProcessProbe.threadCpu();
-      Map<Long, ProcessProbe.ThreadCpu> cpu1 = cpu0;
-      long o0 = consumed;
+      long t0 = commits.at();
+      long o0 = commits.offsets();
+      Map<Long, ProcessProbe.ThreadCpu> cpu0 = commits.snapshot();
       long clusters0 = clusters.count();
-      long t1 = t0;
-      long o1 = o0;
-      long lastReport = t0;
+      long lastReport = System.nanoTime();
       while (seconds(t0) < options.window().toSeconds()
-          && o1 - o0 < WINDOW_EVENTS
-          && o1 < options.events()) {
+          && commits.offsets() - o0 < WINDOW_EVENTS
+          && commits.offsets() < options.events()) {
         users.poll(Duration.ofMillis(100));
         clusters.poll(Duration.ofMillis(100));
-        long now = committedOffsets(admin, settings);
-        if (now != o1) {
-          o1 = now;
-          t1 = System.nanoTime();
-          cpu1 = ProcessProbe.threadCpu();
-        }
+        commits.offer(
+            committedOffsets(admin, settings), System.nanoTime(), ProcessProbe::threadCpu);
         if (System.nanoTime() - lastReport > 10e9) {
           lastReport = System.nanoTime();
+          long events = commits.offsets() - o0;
           out.printf(
               Locale.ROOT,
               "  %s: %,d events committed in the window, %,.0f events/s%n",
               mode.key(),
-              o1 - o0,
-              t1 > t0 ? (o1 - o0) / ((t1 - t0) / 1e9) : 0.0);
+              events,
+              commits.at() > t0 ? events / ((commits.at() - t0) / 1e9) : 0.0);
         }
       }
+      long t1 = commits.at();
+      long o1 = commits.offsets();
+      Map<Long, ProcessProbe.ThreadCpu> cpu1 = commits.snapshot();
       double clusterRate = (clusters.count() - clusters0) / ((System.nanoTime() - t0) / 1e9);
       long heapAtEnd = ProcessProbe.liveHeapBytes(); // after the window: it stops the world
       CompletedCheckpointStats checkpoint = cluster.checkpoint(job);
