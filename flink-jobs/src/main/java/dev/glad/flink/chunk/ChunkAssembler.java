@@ -27,10 +27,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -55,18 +52,11 @@ import org.apache.flink.util.Collector;
  *       costs one read of their list per watermark step, not one per event.
  *   <li>{@code pending} (event time to Avro {@link PendingEvents}): layout 1's place for waiting
  *       events (savepoints taken before 2026-12-01). Read only for a user whose record is of layout
- *       1, or absent in a job whose state may hold layout 1; its events then move to {@code
- *       waiting}, once.
+ *       1 or absent; its events then move to {@code waiting}, once.
  *   <li>{@code seen-event-ids} (event id to event time): duplicate detection within {@code
  *       dedupeWindow} of event time. Entries are removed by cleanup timers on a coarse grid ({@code
  *       dedupeWindow / 4}), so a user gets few timers however many events they send.
  * </ul>
- *
- * <p>Operator state {@code may-hold-layout-1} (union list, one flag per subtask): whether this
- * job's keyed state may still hold layout-1 entries. A job started without state never writes them,
- * so its new users skip the lookup of the old map (a seek that misses, on every user's first
- * event); a job restored from a snapshot without the flag (taken by an older version, which may
- * have written layout 1) keeps looking, and so do all its later snapshots.
  *
  * <p>Duplicates and too-late events leave through {@link DeadLetters#TAG} with their reason.
  *
@@ -75,8 +65,7 @@ import org.apache.flink.util.Collector;
  * every chunk of the user emitted before it. Events that come later start the user afresh.
  */
 public final class ChunkAssembler
-    extends KeyedCoProcessFunction<String, IngestedEvent, Erasure, ChunkOrErasure>
-    implements CheckpointedFunction {
+    extends KeyedCoProcessFunction<String, IngestedEvent, Erasure, ChunkOrErasure> {
   private static final long serialVersionUID = 1L;
 
   private final int chunkSize;
@@ -88,8 +77,6 @@ public final class ChunkAssembler
   private transient ListState<PendingEvent> waiting;
   private transient MapState<Long, PendingEvents> layout1Pending;
   private transient MapState<String, Long> seenEventIds;
-  private transient ListState<Boolean> mayHoldLayout1State;
-  private transient boolean mayHoldLayout1;
 
   /**
    * The cleanup timer this instance last registered per user, in a direct-mapped cache (a slot per
@@ -131,41 +118,6 @@ public final class ChunkAssembler
   /** Layout 1's events waiting for the watermark, by event time (see the class comment). */
   public static MapStateDescriptor<Long, PendingEvents> pendingDescriptor() {
     return new MapStateDescriptor<>("pending", Types.LONG, new AvroTypeInfo<>(PendingEvents.class));
-  }
-
-  /** Whether the job's state may hold layout-1 entries (see the class comment). */
-  public static ListStateDescriptor<Boolean> mayHoldLayout1Descriptor() {
-    return new ListStateDescriptor<>("may-hold-layout-1", Types.BOOLEAN);
-  }
-
-  /**
-   * Whether a job may hold layout-1 entries, from whether it was restored and the flags its
-   * snapshot's subtasks wrote: a snapshot without flags was taken before they existed.
-   */
-  static boolean mayHoldLayout1(boolean restored, Iterable<Boolean> flags) {
-    if (!restored) {
-      return false;
-    }
-    boolean anyFlag = false;
-    for (boolean flag : flags) {
-      if (flag) {
-        return true;
-      }
-      anyFlag = true;
-    }
-    return !anyFlag;
-  }
-
-  @Override
-  public void initializeState(FunctionInitializationContext context) throws Exception {
-    mayHoldLayout1State =
-        context.getOperatorStateStore().getUnionListState(mayHoldLayout1Descriptor());
-    mayHoldLayout1 = mayHoldLayout1(context.isRestored(), mayHoldLayout1State.get());
-  }
-
-  @Override
-  public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    mayHoldLayout1State.update(List.of(mayHoldLayout1));
   }
 
   /** Event ids seen within the dedupe window, with their event times. */
@@ -269,7 +221,7 @@ public final class ChunkAssembler
       waitingEvents.forEach(e -> erasure.pendingEvents++);
     }
     waiting.clear();
-    if (mayHoldLayout1Entries(chunk)) {
+    if (chunk == null || chunk.getLayout() < ChunkBuilder.LAYOUT) {
       for (Map.Entry<Long, PendingEvents> e : layout1Pending.entries()) {
         erasure.pendingEvents += e.getValue().getEvents().size();
         timers.add(e.getKey());
@@ -322,7 +274,7 @@ public final class ChunkAssembler
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChunkOrErasure> out)
       throws Exception {
     OpenChunk chunk = openChunk.value();
-    if (mayHoldLayout1Entries(chunk)) {
+    if (chunk == null || chunk.getLayout() < ChunkBuilder.LAYOUT) {
       chunk = layout1Moved(chunk); // null: nothing held (an erased user's stale layout-1 timer)
     }
     long watermark = ctx.timerService().currentWatermark();
@@ -360,19 +312,11 @@ public final class ChunkAssembler
   /** The user's record in layout {@link ChunkBuilder#LAYOUT}, or an empty one not yet written. */
   private OpenChunk chunkState() throws Exception {
     OpenChunk chunk = openChunk.value();
-    if (!mayHoldLayout1Entries(chunk)) {
-      return chunk != null ? chunk : ChunkBuilder.emptyChunk(0);
+    if (chunk != null && chunk.getLayout() == ChunkBuilder.LAYOUT) {
+      return chunk;
     }
     OpenChunk moved = layout1Moved(chunk);
     return moved != null ? moved : ChunkBuilder.emptyChunk(0);
-  }
-
-  /**
-   * Whether the user may have entries in layout 1's map: their record is of layout 1, or they have
-   * none and the job's state may hold layout 1.
-   */
-  private boolean mayHoldLayout1Entries(OpenChunk chunk) {
-    return chunk == null ? mayHoldLayout1 : chunk.getLayout() < ChunkBuilder.LAYOUT;
   }
 
   /**

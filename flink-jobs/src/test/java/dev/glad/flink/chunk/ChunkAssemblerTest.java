@@ -22,7 +22,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -58,11 +57,6 @@ class ChunkAssemblerTest {
    * arrays that cannot remove through their iterator).
    */
   private void open(StateBackend backend) throws Exception {
-    open(backend, null);
-  }
-
-  /** As {@link #open(StateBackend)}, restoring {@code snapshot} when it is not null. */
-  private void open(StateBackend backend, OperatorSubtaskState snapshot) throws Exception {
     // built by hand: the ProcessFunctionTestHarnesses factory opens the harness, after which a
     // state backend set on it no longer applies
     harness =
@@ -72,27 +66,9 @@ class ChunkAssemblerTest {
             e -> e.userId,
             Types.STRING);
     harness.setStateBackend(backend);
-    if (snapshot != null) {
-      harness.initializeState(snapshot);
-    }
     harness.open();
     // as in the job: the deletion requests' input is idle, so it never moves or holds event time
     harness.processWatermarkStatus2(WatermarkStatus.IDLE);
-  }
-
-  /**
-   * Restores the harness's keyed state and timers into a new one, without its operator state: as a
-   * savepoint of a version before {@code may-hold-layout-1} restores.
-   */
-  private void restoreKeyedStateOnly(StateBackend backend) throws Exception {
-    OperatorSubtaskState snapshot = harness.snapshot(0, 0);
-    harness.close();
-    open(
-        backend,
-        OperatorSubtaskState.builder()
-            .setManagedKeyedState(snapshot.getManagedKeyedState())
-            .setRawKeyedState(snapshot.getRawKeyedState())
-            .build());
   }
 
   @AfterEach
@@ -287,7 +263,6 @@ class ChunkAssemblerTest {
     uChunk.setLayout(1);
     writeLayout1("u", uChunk, pending("b1", "b", 2_000), pending("c1", "c", 3_000));
     writeLayout1("v", null, pending("x1", "x", 2_000));
-    restoreKeyedStateOnly(new EmbeddedRocksDBStateBackend());
 
     // When u sends an event between the waiting ones, and the watermark passes them all
     send("d1", "u", "d", 2_500);
@@ -311,33 +286,6 @@ class ChunkAssemblerTest {
     send("f1", "u", "f", 4_001);
     watermark(5_000);
     assertEquals(List.of(List.of("a", "b", "d"), List.of("c", "e", "f")), chunks());
-  }
-
-  @Test
-  void aJobStartedWithoutStateNeverLooksForLayout1InItsSnapshots() throws Exception {
-    harness.close();
-    open(new EmbeddedRocksDBStateBackend());
-    send("a1", "u", "a", 1_000);
-    OperatorSubtaskState snapshot = harness.snapshot(0, 0);
-    harness.close();
-    open(new EmbeddedRocksDBStateBackend(), snapshot);
-    // a layout-1 entry planted for a user without a record (no job of this lineage wrote one):
-    // the restored job does not look it up, so it is neither released nor moved
-    writeLayout1("v", null, pending("x1", "x", 500));
-    send("y1", "v", "y", 1_000);
-    send("z1", "v", "z", 1_001);
-    watermark(2_000);
-    assertEquals(List.of("a"), openChunk("u").getItemIds());
-    assertEquals(List.of("y", "z"), openChunk("v").getItemIds());
-    assertEquals(true, layout1Pending("v").keys().iterator().hasNext());
-  }
-
-  @Test
-  void onlyARestoreFromAFlaglessSnapshotMayHoldLayout1() {
-    assertEquals(false, ChunkAssembler.mayHoldLayout1(false, List.of()));
-    assertEquals(true, ChunkAssembler.mayHoldLayout1(true, List.of()));
-    assertEquals(false, ChunkAssembler.mayHoldLayout1(true, List.of(false, false)));
-    assertEquals(true, ChunkAssembler.mayHoldLayout1(true, List.of(false, true)));
   }
 
   private static PendingEvents pending(String eventId, String item, long time) {
