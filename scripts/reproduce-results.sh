@@ -11,7 +11,7 @@
 #     phase2   GLAD phase 2, G+C+A and the no-memory control S, for every data set in PHASE2_DATA
 #              x seed, each evaluated on all users with history-length segments
 #     analyses the hypotheses on ML-100K: (e) the analysis-only target leak, (a) popularity-sampled
-#              training negatives, (c) uncapped epochs, (d) c = 49; and (c) on Beauty; same seeds
+#              training negatives, (c) uncapped epochs, (d) c = 49; and (a), (c), (e) on Beauty; same seeds
 #              ((b) was not run)
 #     summary  mean +- standard error over seeds -> docs/results/phase2-summary.{md,json}
 #
@@ -122,7 +122,7 @@ step_phase2() {
   done
 }
 
-# the hypotheses, on ML-100K, and (c) on Beauty (RESULTS §7.3)
+# the hypotheses, on ML-100K, and (a), (c), (e) on Beauty (RESULTS §7.3)
 step_analyses() {
   local c49="--chunk 49 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 0"
   local long="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 0 --patience 2 --eval-users 0"
@@ -154,6 +154,15 @@ step_analyses() {
   for seed in $SEEDS; do
     for variant in S GCA; do
       TRAIN="$beauty_long" phase2_one beauty "$variant" "$seed" long
+    done
+  done
+  # (e) and (a) on Beauty, with the Beauty rows' settings (2026-12-01)
+  for seed in $SEEDS; do
+    EVAL_ARGS="--leak-target" phase2_one beauty GCA "$seed" leak --leak-target
+  done
+  for seed in $SEEDS; do
+    for variant in S GCA; do
+      phase2_one beauty "$variant" "$seed" popneg --train-negatives popularity
     done
   done
 }
