@@ -131,10 +131,12 @@ step_analyses() {
     # ranking cannot place the target in the memory (the evaluator refuses it)
     EVAL_ARGS="--negatives popularity --leak-target" phase2_one ml100k GCA "$seed" leak --leak-target
   done
-  for seed in $SEEDS; do
-    for variant in S GCA; do
-      # (a) popularity-sampled training negatives, the evaluation's distribution
-      phase2_one ml100k "$variant" "$seed" popneg --train-negatives popularity
+  for data in ml100k beauty; do
+    for seed in $SEEDS; do
+      for variant in S GCA; do
+        # (a) popularity-sampled training negatives, the evaluation's distribution
+        phase2_one "$data" "$variant" "$seed" popneg --train-negatives popularity
+      done
     done
   done
   for seed in $SEEDS; do
@@ -156,14 +158,9 @@ step_analyses() {
       TRAIN="$beauty_long" phase2_one beauty "$variant" "$seed" long
     done
   done
-  # (e) and (a) on Beauty, with the Beauty rows' settings (2026-12-01)
+  # (e) on Beauty, with the Beauty rows' settings (their evaluation has popularity negatives)
   for seed in $SEEDS; do
     EVAL_ARGS="--leak-target" phase2_one beauty GCA "$seed" leak --leak-target
-  done
-  for seed in $SEEDS; do
-    for variant in S GCA; do
-      phase2_one beauty "$variant" "$seed" popneg --train-negatives popularity
-    done
   done
 }
 
