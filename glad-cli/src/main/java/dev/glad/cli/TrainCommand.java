@@ -300,6 +300,12 @@ final class TrainCommand implements Callable<Integer> {
         description = Help.TRAIN_NEGATIVES)
     dev.glad.model.train.TrainingNegatives trainNegatives;
 
+    @Option(
+        names = "--memory-gradient-chunks",
+        paramLabel = "N",
+        description = Help.MEMORY_GRADIENT_CHUNKS)
+    Integer memoryGradientChunks;
+
     List<String> given() {
       return TrainCommand.given(
           new Object[][] {
@@ -318,6 +324,7 @@ final class TrainCommand implements Callable<Integer> {
             {negatives, "--negatives"},
             {maxExamples, "--max-examples"},
             {trainNegatives, "--train-negatives"},
+            {memoryGradientChunks, "--memory-gradient-chunks"},
             {leakTarget ? true : null, "--leak-target"},
             {zeroNeighbourInit ? true : null, "--zero-neighbour-init"}
           });
@@ -418,6 +425,7 @@ final class TrainCommand implements Callable<Integer> {
     set(memory.negatives, training::optNegatives);
     set(memory.maxExamples, training::optMaxExamplesPerEpoch);
     set(memory.trainNegatives, training::optNegativeSampling);
+    set(memory.memoryGradientChunks, training::optMemoryGradientChunks);
     training.optLeakTarget(memory.leakTarget);
     training.optZeroNeighbourInit(memory.zeroNeighbourInit);
     GladTraining.run(
@@ -552,6 +560,11 @@ final class TrainCommand implements Callable<Integer> {
     static final String TRAIN_NEGATIVES =
         "how the negatives are drawn: uniform (the paper) or by training-item popularity ("
             + GladTrainingConfig.DEFAULT_NEGATIVE_SAMPLING
+            + ")";
+    static final String MEMORY_GRADIENT_CHUNKS =
+        "re-encode each example's N most recent memory chunks in every step, so gradients reach"
+            + " the memory's chunk embeddings; 0 = the memory is encoded once per epoch ("
+            + GladTrainingConfig.DEFAULT_MEMORY_GRADIENT_CHUNKS
             + ")";
     static final String MAX_EXAMPLES =
         "fresh random subset of N examples per epoch, 0 = all ("

@@ -49,7 +49,9 @@ import java.util.SplittableRandom;
  * chunks before {@code t} (see {@link TrainingMemory#view}). After every epoch the memory is
  * re-encoded with the current encoder (chunks reassigned to the current centroids, means
  * recomputed), then validated; the best epoch's encoder, head and memory are returned, so the
- * exported centroids are the final encoder's.
+ * exported centroids are the final encoder's. Within an epoch the memory is a constant unless
+ * {@link GladTrainingConfig#memoryGradientChunks} re-encodes each example's recent memory chunks in
+ * its step ({@link FreshMemoryChunks}, issue 13's hypothesis (b)).
  */
 public final class GladTrainer {
   private final EncoderConfig encoderConfig;
@@ -399,9 +401,11 @@ public final class GladTrainer {
     int[][] rows = new int[b][];
     long[] ids = new long[b * candidates];
     List<TrainingMemory.Neighbours> views = new ArrayList<>(b);
+    int[] users = new int[b];
     SplittableRandom random = new SplittableRandom(mix(config.loop().seed(), step, 7));
     for (int r = 0; r < b; r++) {
       int user = (int) (batch[r] >>> 32);
+      users[r] = user;
       int t = (int) batch[r];
       int[] items = split.trainingItems(user);
       rows[r] = java.util.Arrays.copyOfRange(items, Math.max(0, t - c), t);
@@ -423,10 +427,19 @@ public final class GladTrainer {
     }
     int width = TokenBatch.width(rows, true, encoderConfig.maxLength());
     long[] tokens = TokenBatch.rightAligned(rows, width, true);
+    FreshMemoryChunks fresh =
+        memory != null && config.memoryGradientChunks() > 0
+            ? FreshMemoryChunks.plan(memory, split, users, views, config.memoryGradientChunks())
+            : null;
+    long[] chunkTokens = fresh == null ? new long[0] : fresh.tokens(encoderConfig.maxLength());
     StepRows stepRows =
         tokenTable == null
             ? StepRows.all(encoderConfig.tokenCount())
-            : new StepRows.Builder(encoderConfig.tokenCount()).addAll(tokens).addAll(ids).build();
+            : new StepRows.Builder(encoderConfig.tokenCount())
+                .addAll(tokens)
+                .addAll(ids)
+                .addAll(chunkTokens)
+                .build();
     for (int attempt = 1; ; attempt++) {
       // the same seed on a recomputation: the same dropout masks, so the same step
       Engine.getInstance().setRandomSeed((int) mix(config.loop().seed(), step, 0));
@@ -466,6 +479,17 @@ public final class GladTrainer {
             loss = crossEntropyOfFirst(scores);
           } else {
             NDArray[] m = TrainingMemory.tensors(views, e, manager);
+            if (fresh != null) {
+              // hypothesis (b): the memory chunks encoded now, without dropout as the memory is
+              NDArray chunkArray =
+                  EngineArrays.create(
+                      manager,
+                      stepRows.local(chunkTokens),
+                      new Shape(fresh.chunkCount(), fresh.width(encoderConfig.maxLength())));
+              NDArray chunkStates =
+                  encoder.block().forward(encoder.parameterStore(), chunkArray, table, false);
+              m = fresh.apply(m, chunkStates.get(":, -1, :"), manager);
+            }
             NDArray clusterHidden = head.clusterHidden(m[2], m[3], m[4]);
             NDArray hU1 = head.userHidden(m[1], m[2], m[5]);
             NDArray longTerm = head.userLongTerm(hU1, clusterHidden, m[5]);

@@ -19,6 +19,10 @@ package dev.glad.model.train;
  * @param zeroNeighbourInit the head's GraphSAGE layers start with a zero neighbour block instead of
  *     a Glorot one ({@code GladHead.create}): an untrained h_U^L is then h_U^0 passed through σ
  *     twice (exactly h_U^0 with the identity activation)
+ * @param memoryGradientChunks issue 13's hypothesis (b): each step re-encodes this many of every
+ *     example's most recent memory chunks with the step's encoder, so gradients flow into the
+ *     memory's chunk embeddings ({@link FreshMemoryChunks}); 0 = the memory is encoded once per
+ *     epoch and is a constant within it
  */
 public record GladTrainingConfig(
     TrainingLoop loop,
@@ -27,7 +31,8 @@ public record GladTrainingConfig(
     int maxExamplesPerEpoch,
     TrainingNegatives negativeSampling,
     boolean leakTarget,
-    boolean zeroNeighbourInit) {
+    boolean zeroNeighbourInit,
+    int memoryGradientChunks) {
 
   public static final int DEFAULT_EPOCHS = 10;
   public static final int DEFAULT_BATCH_SIZE = 256;
@@ -41,6 +46,7 @@ public record GladTrainingConfig(
   public static final int DEFAULT_NEGATIVES = 100;
   public static final int DEFAULT_MAX_EXAMPLES_PER_EPOCH = 0;
   public static final String DEFAULT_NEGATIVE_SAMPLING = "uniform";
+  public static final int DEFAULT_MEMORY_GRADIENT_CHUNKS = 0;
 
   static final TrainingLoop DEFAULT_LOOP =
       new TrainingLoop(
@@ -73,6 +79,14 @@ public record GladTrainingConfig(
       throw new IllegalArgumentException(
           "maxExamplesPerEpoch must be >= 0 but was " + maxExamplesPerEpoch);
     }
+    if (memoryGradientChunks < 0) {
+      throw new IllegalArgumentException(
+          "memoryGradientChunks must be >= 0 but was " + memoryGradientChunks);
+    }
+    if (memoryGradientChunks > 0 && leakTarget) {
+      // the leaked node is not a chunk: its h_U^0 share would need its own fresh term
+      throw new IllegalArgumentException("memoryGradientChunks cannot be combined with leakTarget");
+    }
   }
 
   public static Builder builder() {
@@ -87,6 +101,7 @@ public record GladTrainingConfig(
     private TrainingNegatives negativeSampling = TrainingNegatives.parse(DEFAULT_NEGATIVE_SAMPLING);
     private boolean leakTarget;
     private boolean zeroNeighbourInit;
+    private int memoryGradientChunks = DEFAULT_MEMORY_GRADIENT_CHUNKS;
 
     private Builder() {
       super(DEFAULT_LOOP);
@@ -124,6 +139,12 @@ public record GladTrainingConfig(
       return this;
     }
 
+    /** See {@link GladTrainingConfig#memoryGradientChunks}. */
+    public Builder optMemoryGradientChunks(int v) {
+      memoryGradientChunks = v;
+      return this;
+    }
+
     public Builder optMaxExamplesPerEpoch(int v) {
       maxExamplesPerEpoch = v;
       return this;
@@ -138,7 +159,8 @@ public record GladTrainingConfig(
           maxExamplesPerEpoch,
           negativeSampling,
           leakTarget,
-          zeroNeighbourInit);
+          zeroNeighbourInit,
+          memoryGradientChunks);
     }
   }
 }

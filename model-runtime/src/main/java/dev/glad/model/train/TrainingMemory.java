@@ -178,6 +178,11 @@ public final class TrainingMemory {
     return chunkEmbeddings[user];
   }
 
+  /** The node of each of the user's chunks (time order). */
+  int[] assignments(int user) {
+    return assignments[user];
+  }
+
   /**
    * The memory of {@code user}'s example with {@code m} complete chunks before its target; null
    * when {@code m == 0}.
@@ -281,6 +286,15 @@ public final class TrainingMemory {
       float[][] userSums,
       long[] sizes) {}
 
+  /** N of {@link #tensors}: the largest neighbour count of {@code views}, at least 1. */
+  static int paddedNodeCount(List<Neighbours> views) {
+    int n = 1;
+    for (var v : views) {
+      n = Math.max(n, v == null ? 0 : v.clusterIds().length);
+    }
+    return n;
+  }
+
   /**
    * Phase-2 inputs, padded to N = the largest neighbour count in the batch (at least 1; padded
    * slots have weight 0 and zero vectors): {@code [hasMemory (B,1), hU0, centroids, userSums,
@@ -288,10 +302,7 @@ public final class TrainingMemory {
    */
   public static NDArray[] tensors(List<Neighbours> views, int e, NDManager manager) {
     int b = views.size();
-    int n = 1;
-    for (var v : views) {
-      n = Math.max(n, v == null ? 0 : v.clusterIds().length);
-    }
+    int n = paddedNodeCount(views);
     float[] has = new float[b];
     float[] hU0 = new float[b * e];
     float[] centroids = new float[b * n * e];

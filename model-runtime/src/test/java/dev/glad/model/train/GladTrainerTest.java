@@ -7,12 +7,9 @@ import ai.djl.ndarray.NDManager;
 import dev.glad.model.encoder.Bert4RecModel;
 import dev.glad.model.encoder.SequenceEncoder;
 import dev.glad.model.memory.GladVariant;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 
 class GladTrainerTest {
-  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
   @Test
   void theSameSeedGivesTheSameModel() {
@@ -46,17 +43,7 @@ class GladTrainerTest {
               .optSeed(3)
               .build();
       Bert4RecModel model = encoder.model();
-      GladTrainer trainer =
-          new GladTrainer(
-              model,
-              TinyGlad.C,
-              GladVariant.GCA,
-              tiny.options,
-              config,
-              tiny.split,
-              tiny.vocabulary,
-              QUIET,
-              1e9);
+      GladTrainer trainer = tiny.trainer(GladVariant.GCA, config);
       trainer.corruptGradientOnce(corruptStep);
       GladTrainer.Result result = trainer.train();
       return new float[][] {

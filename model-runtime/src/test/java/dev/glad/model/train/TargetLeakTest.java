@@ -13,8 +13,6 @@ import dev.glad.model.head.GladScorer;
 import dev.glad.model.memory.GladVariant;
 import dev.glad.model.memory.GraphMemoryMath;
 import dev.glad.model.memory.OfflineMemoryBuilder;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,18 +39,7 @@ class TargetLeakTest {
               .optSeed(2)
               .optLeakTarget(true)
               .build();
-      GladTrainer.Result result =
-          new GladTrainer(
-                  encoder.model(),
-                  TinyGlad.C,
-                  GladVariant.GCA,
-                  tiny.options,
-                  config,
-                  tiny.split,
-                  tiny.vocabulary,
-                  new PrintStream(OutputStream.nullOutputStream()),
-                  1e9)
-              .train();
+      GladTrainer.Result result = tiny.trainer(GladVariant.GCA, config).train();
       GraphMemoryMath math =
           GraphMemoryMath.of(tiny.options, result.head(), encoder, tiny.vocabulary);
       GladScorer scorer =

@@ -14,6 +14,8 @@ import dev.glad.model.memory.GladOptions;
 import dev.glad.model.memory.GladVariant;
 import dev.glad.model.memory.GraphMemoryMath;
 import dev.glad.model.memory.HeadWeights;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -68,6 +70,20 @@ final class TinyGlad {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       return GladHead.create(config, manager, 5).toWeights();
     }
+  }
+
+  /** A phase-2 trainer on this data set and encoder that prints nothing. */
+  GladTrainer trainer(GladVariant variant, GladTrainingConfig config) {
+    return new GladTrainer(
+        encoder.model(),
+        C,
+        variant,
+        options,
+        config,
+        split,
+        vocabulary,
+        new PrintStream(OutputStream.nullOutputStream()),
+        1e9);
   }
 
   GraphMemoryMath math(HeadWeights head) {
