@@ -12,8 +12,10 @@
 #              x seed, each evaluated on all users with history-length segments
 #     analyses the hypotheses on ML-100K: (e) the analysis-only target leak, (a) popularity-sampled
 #              training negatives, (c) uncapped epochs, (d) c = 49; and (a), (c), (e) on Beauty; same seeds
-#              ((b) was not run)
-#     summary  mean +- standard error over seeds -> docs/results/phase2-summary.{md,json}
+#              ((b): step rerun)
+#     rerun    2026-12-01: phase-1 encoders retrained with one thread; on ML-100K and Beauty: S,
+#              G+C+A, (b) gradients into the memory's chunks, (a) + (c) together
+#     summary  mean +- standard error over seeds -> docs/results/phase2{,-rerun}-summary.{md,json}
 #
 # Environment: RUNS (default: runs/issue13 under the repository, git-ignored), DATA (default:
 # ../shared/datasets), SEEDS (default: "1 2 3"), GLAD (default: the repository's ./glad),
@@ -53,14 +55,21 @@ step_data() {
   echo "$SYNTH20K_SHA256  $SYNTH20K" | sha256sum -c -
 }
 
-step_phase1() {
-  mkdir -p "$RUNS/ml100k" "$RUNS/beauty" "$RUNS/synth"
-  done_already "$RUNS/ml100k/p1-s42" || glad train --data "$ML100K" --out "$RUNS/ml100k/p1-s42" \
-    --epochs 60 --eval-users 0 --dropout 0.2 --lr 0.001 --seed 42 --threads 2 --progress-seconds 60
+# the phase-1 encoders phase 2 starts from: phase1_encoders RUNS_DIR THREADS
+phase1_encoders() {
+  local runs=$1 threads=$2
+  mkdir -p "$runs/ml100k" "$runs/beauty"
+  done_already "$runs/ml100k/p1-s42" || glad train --data "$ML100K" --out "$runs/ml100k/p1-s42" \
+    --epochs 60 --eval-users 0 --dropout 0.2 --lr 0.001 --seed 42 --threads "$threads" --progress-seconds 60
   # Beauty: the validation run picks the recipe; the final run repeats it on all but the test item
-  done_already "$RUNS/beauty/p1-val-d05" || glad train --data "$BEAUTY" --out "$RUNS/beauty/p1-val-d05" \
+  done_already "$runs/beauty/p1-val-d05" || glad train --data "$BEAUTY" --out "$runs/beauty/p1-val-d05" \
     --softmax mixed --lr 0.003 --dropout 0.5 --epochs 60 --eval-users 5000 --patience 10 --seed 42 \
-    --threads 2 --progress-seconds 120 --curve-png "$RUNS/beauty/p1-val-d05.curve.png"
+    --threads "$threads" --progress-seconds 120 --curve-png "$runs/beauty/p1-val-d05.curve.png"
+}
+
+step_phase1() {
+  mkdir -p "$RUNS/synth"
+  phase1_encoders "$RUNS" 2
   # the final run: the validation run's recipe, 50 epochs (its schedule ends at the validation
   # run's best epoch, 49), trained on all but the test item (BERT4Rec's protocol), no validation
   done_already "$RUNS/beauty/p1-final" || glad train --data "$BEAUTY" --out "$RUNS/beauty/p1-final" \
@@ -81,7 +90,8 @@ step_beauty() {
 }
 
 # phase2_one DATA VARIANT SEED TAG [extra train args]: train and evaluate one phase-2 model.
-# TRAIN (environment) replaces the data set's training settings; EVAL_ARGS adds evaluate flags.
+# TRAIN (environment) replaces the data set's training settings; EVAL_ARGS adds evaluate flags;
+# PHASE2_JSON replaces the JSON directory (docs/results/phase2).
 phase2_one() {
   local data=$1 variant=$2 seed=$3 tag=$4
   shift 4
@@ -100,8 +110,9 @@ phase2_one() {
       eval="" ;;
   esac
   local name="$RUNS/$data/p2-$variant${tag:+-$tag}-s$seed"
-  local json="$RESULTS/phase2/$data-$variant${tag:+-$tag}-s$seed.json"
-  mkdir -p "$RESULTS/phase2"
+  local dir="${PHASE2_JSON:-$RESULTS/phase2}"
+  local json="$dir/$data-$variant${tag:+-$tag}-s$seed.json"
+  mkdir -p "$dir"
   done_already "$name" || OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 glad train --variant "$variant" \
     --encoder "$encoder" --data "$file" --out "$name" ${TRAIN:-$train} --seed "$seed" --threads 1 \
     --progress-seconds 60 "$@"
@@ -123,9 +134,12 @@ step_phase2() {
 }
 
 # the hypotheses, on ML-100K, and (a), (c), (e) on Beauty (RESULTS §7.3)
+# (c) longer phase 2: the data sets' settings with every example of every epoch (uncapped)
+ML100K_LONG="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 0 --patience 2 --eval-users 0"
+BEAUTY_LONG="--chunk 5 --clustering-factor 20 --epochs 2 --max-examples 0 --patience 2 --eval-users 3000"
+
 step_analyses() {
   local c49="--chunk 49 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 0"
-  local long="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 0 --patience 2 --eval-users 0"
   for seed in $SEEDS; do
     # (e) the leak is analysis-only: training and evaluation both need the switch, and full
     # ranking cannot place the target in the memory (the evaluator refuses it)
@@ -148,14 +162,13 @@ step_analyses() {
   for seed in $SEEDS; do
     for variant in S GCA; do
       # (c) longer phase 2: every example of every epoch (uncapped), 4 epochs
-      TRAIN="$long" phase2_one ml100k "$variant" "$seed" long
+      TRAIN="$ML100K_LONG" phase2_one ml100k "$variant" "$seed" long
     done
   done
   # (c) on Beauty too: both epochs uncapped (2 x 233,284 examples instead of 2 x 50,000)
-  local beauty_long="--chunk 5 --clustering-factor 20 --epochs 2 --max-examples 0 --patience 2 --eval-users 3000"
   for seed in $SEEDS; do
     for variant in S GCA; do
-      TRAIN="$beauty_long" phase2_one beauty "$variant" "$seed" long
+      TRAIN="$BEAUTY_LONG" phase2_one beauty "$variant" "$seed" long
     done
   done
   # (e) on Beauty, with the Beauty rows' settings (their evaluation has popularity negatives)
@@ -164,13 +177,35 @@ step_analyses() {
   done
 }
 
+# 2026-12-01 (RESULTS §7.3, "re-run"): the phase-1 encoders retrained with one thread each, then
+# on both data sets S and G+C+A as in step phase2, (b) gradients into each example's 4 most recent
+# memory chunks, and (a) + (c) together; JSON in docs/results/phase2-rerun
+step_rerun() (
+  RUNS="$RUNS/rerun"
+  export PHASE2_JSON="$RESULTS/phase2-rerun"
+  phase1_encoders "$RUNS" 1
+  for data in ml100k beauty; do
+    local long=$ML100K_LONG
+    [[ $data == beauty ]] && long=$BEAUTY_LONG
+    for seed in $SEEDS; do
+      phase2_one "$data" S "$seed" ""
+      phase2_one "$data" GCA "$seed" ""
+      phase2_one "$data" GCA "$seed" memgrad4 --memory-gradient-chunks 4
+      for variant in S GCA; do
+        TRAIN="$long" phase2_one "$data" "$variant" "$seed" popneg-long --train-negatives popularity
+      done
+    done
+  done
+)
+
 step_summary() {
+  # (each summary's JSON goes beside it: docs/results/phase2-summary.json, ...)
   python3 "$ROOT/scripts/summarize-results.py" "$RESULTS/phase2" > "$RESULTS/phase2-summary.md"
-  # (the summary's JSON goes next to it: docs/results/phase2-summary.json)
+  python3 "$ROOT/scripts/summarize-results.py" "$RESULTS/phase2-rerun" > "$RESULTS/phase2-rerun-summary.md"
 }
 
 steps=("$@")
-[[ ${#steps[@]} -eq 0 ]] && steps=(data phase1 beauty phase2 analyses summary)
+[[ ${#steps[@]} -eq 0 ]] && steps=(data phase1 beauty phase2 analyses rerun summary)
 for s in "${steps[@]}"; do
   log "step $s"
   "step_$s"

@@ -3,7 +3,7 @@
 
 usage: scripts/summarize-results.py DIR   (files DIR/<data>-<variant>[-<tag>]-s<seed>.json)
 
-Prints one markdown table per data set and writes DIR/../phase2-summary.json. For each model the
+Prints one markdown table per data set and writes DIR-summary.json beside DIR. For each model the
 mean over its seeds and the standard error of that mean (sample standard deviation / sqrt(seeds));
 "evalSE" (JSON only) is the mean over seeds of the evaluator's own standard error over users. A
 difference of two models' means gets the standard error sqrt(SE_a^2 + SE_b^2) (independently
@@ -146,7 +146,7 @@ def main():
                         }
             print(line)
         differences(data, rows, summary)
-    out = os.path.join(os.path.dirname(os.path.abspath(directory)), "phase2-summary.json")
+    out = os.path.abspath(directory).rstrip("/") + "-summary.json"
     with open(out, "w") as f:
         json.dump(summary, f, indent=1, sort_keys=True)
     print(f"Wrote {out}", file=sys.stderr)
