@@ -68,7 +68,7 @@ final class FreshMemoryChunks {
     int c = memory.chunkSize();
     List<int[]> rows = new ArrayList<>();
     List<float[]> staleRows = new ArrayList<>();
-    List<int[]> owners = new ArrayList<>(); // {example, node index in its view}
+    List<int[]> owners = new ArrayList<>(); // {example, node index in its view, m}
     for (int r = 0; r < b; r++) {
       TrainingMemory.Neighbours view = views.get(r);
       if (view == null) {
@@ -81,7 +81,7 @@ final class FreshMemoryChunks {
       for (int k = Math.max(0, m - recent); k < m; k++) {
         rows.add(Arrays.copyOfRange(items, k * c, (k + 1) * c));
         staleRows.add(embeddings[k]);
-        owners.add(new int[] {r, Arrays.binarySearch(view.clusterIds(), assigned[k])});
+        owners.add(new int[] {r, Arrays.binarySearch(view.clusterIds(), assigned[k]), m});
       }
     }
     if (rows.isEmpty()) {
@@ -96,9 +96,8 @@ final class FreshMemoryChunks {
       System.arraycopy(staleRows.get(i), 0, stale, i * e, e);
       int r = owners.get(i)[0];
       int j = owners.get(i)[1];
-      TrainingMemory.Neighbours view = views.get(r);
-      toUser[r * q + i] = 1f / Arrays.stream(view.edgeWeights()).sum();
-      toNode[(r * n + j) * q + i] = 1f / view.sizes()[j];
+      toUser[r * q + i] = 1f / owners.get(i)[2];
+      toNode[(r * n + j) * q + i] = 1f / views.get(r).sizes()[j];
     }
     return new FreshMemoryChunks(rows.toArray(new int[0][]), stale, toUser, toNode, b, n, e);
   }
