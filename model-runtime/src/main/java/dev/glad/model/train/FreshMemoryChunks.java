@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.glad.model.data.LeaveOneOutSplit;
 import dev.glad.model.encoder.EngineArrays;
 import dev.glad.model.encoder.TokenBatch;
+import dev.glad.model.memory.OfflineMemoryBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,7 +66,6 @@ final class FreshMemoryChunks {
       int recent) {
     int b = views.size();
     int n = TrainingMemory.paddedNodeCount(views);
-    int c = memory.chunkSize();
     List<int[]> rows = new ArrayList<>();
     List<float[]> staleRows = new ArrayList<>();
     List<int[]> owners = new ArrayList<>(); // {example, node index in its view, m}
@@ -75,11 +75,13 @@ final class FreshMemoryChunks {
         continue;
       }
       int m = Arrays.stream(view.edgeWeights()).sum();
-      int[] items = split.trainingItems(users[r]);
+      // the chunks exactly as the memory cut them
+      List<int[]> chunks =
+          OfflineMemoryBuilder.completeChunks(split.trainingItems(users[r]), memory.chunkSize());
       float[][] embeddings = memory.chunkEmbeddings(users[r]);
       int[] assigned = memory.assignments(users[r]);
       for (int k = Math.max(0, m - recent); k < m; k++) {
-        rows.add(Arrays.copyOfRange(items, k * c, (k + 1) * c));
+        rows.add(chunks.get(k));
         staleRows.add(embeddings[k]);
         owners.add(new int[] {r, Arrays.binarySearch(view.clusterIds(), assigned[k]), m});
       }
