@@ -61,6 +61,18 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--max-length", defaultValue = "" + LongHistories.Settings.DEFAULT_MAX_LENGTH)
   int maxLength;
 
+  @Option(
+      names = "--returning-tail",
+      defaultValue = "" + LongHistories.Settings.DEFAULT_RETURNING_TAIL,
+      description = "last items that each open a new session on a planted interest")
+  int returningTail;
+
+  @Option(
+      names = "--reveal-window",
+      defaultValue = "10",
+      description = "recent window to report the reveal against (the benchmark's chunk size c)")
+  int revealWindow;
+
   @Override
   public Integer call() {
     LongHistories histories =
@@ -74,10 +86,19 @@ final class GenerateCommand implements Callable<Integer> {
                 sessionLength,
                 minLength,
                 maxLength,
+                returningTail,
                 seed));
     histories.write(out);
     PrintStream printed = Streams.out(spec);
     printed.printf(Locale.ROOT, "Wrote %s (%s)%n", out, histories.settings());
+    LongHistories.Reveal reveal = histories.reveal(revealWindow);
+    printed.printf(
+        Locale.ROOT,
+        "The last item's topic is among the last %d items' topics for %.1f %% of users,"
+            + " a planted interest for %.1f %%%n",
+        reveal.window(),
+        100 * reveal.recentShare(),
+        100 * reveal.plantedShare());
     return 0;
   }
 }

@@ -10,10 +10,14 @@ import dev.glad.serving.config.RankingServiceOptions;
 import dev.glad.serving.config.RankingServiceSettings;
 import dev.glad.serving.config.ServiceSetting;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
@@ -73,6 +77,30 @@ class GladCommandTest {
     for (String c : commands()) {
       assertTrue(out().contains("  " + c + " "), c + " missing in\n" + out());
     }
+  }
+
+  @Test
+  void generateWritesTheFileAndSaysHowMuchTheRecentItemsReveal(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("histories.txt");
+    assertEquals(
+        0,
+        run(
+            "generate",
+            "--out",
+            file.toString(),
+            "--users",
+            "30",
+            "--min-length",
+            "20",
+            "--max-length",
+            "40"),
+        err());
+    assertEquals("u0", Files.readAllLines(file).get(0).split(" ")[0]);
+    assertTrue(
+        out().contains("The last item's topic is among the last 10 items' topics for "), out());
+    // the returning tail puts every last item on a planted interest
+    assertTrue(out().contains("a planted interest for 100.0 %"), out());
   }
 
   @Test

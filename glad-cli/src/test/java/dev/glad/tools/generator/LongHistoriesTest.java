@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LongHistoriesTest {
   private static final LongHistories.Settings SMALL =
-      new LongHistories.Settings(50, 600, 20, 3, 0.2, 4, 40, 120, 7);
+      new LongHistories.Settings(50, 600, 20, 3, 0.2, 4, 40, 120, 0, 7);
 
   @Test
   void theSameSeedWritesTheSameFile(@TempDir Path dir) throws Exception {
@@ -47,10 +47,39 @@ class LongHistoriesTest {
   }
 
   @Test
+  void theDefaultsEndEveryHistoryOnAPlantedInterestThatTheRecentWindowMostlyHides() {
+    LongHistories.Settings d = LongHistories.Settings.defaults(3);
+    LongHistories.Reveal reveal =
+        new LongHistories(
+                new LongHistories.Settings(
+                    2_000,
+                    d.items(),
+                    d.topics(),
+                    d.interestsPerUser(),
+                    d.noiseShare(),
+                    d.meanSessionLength(),
+                    d.minLength(),
+                    d.maxLength(),
+                    d.returningTail(),
+                    d.seed()))
+            .reveal(10);
+    assertTrue(reveal.recentShare() < 0.65, "recent " + reveal);
+    assertEquals(1.0, reveal.plantedShare(), "planted " + reveal);
+  }
+
+  @Test
+  void withoutTheReturningTailFewInterestsRevealTheNextTopicInTheRecentWindow() {
+    LongHistories.Reveal reveal =
+        new LongHistories(new LongHistories.Settings(2_000, 6_000, 120, 5, 0.2, 4, 60, 300, 0, 3))
+            .reveal(10);
+    assertTrue(reveal.recentShare() > 0.8, "recent " + reveal);
+  }
+
+  @Test
   void aDifferentSeedGivesOtherHistories() {
     LongHistories a = new LongHistories(SMALL);
     LongHistories b =
-        new LongHistories(new LongHistories.Settings(50, 600, 20, 3, 0.2, 4, 40, 120, 8));
+        new LongHistories(new LongHistories.Settings(50, 600, 20, 3, 0.2, 4, 40, 120, 0, 8));
     assertTrue(!java.util.Arrays.equals(a.history(0).items(), b.history(0).items()));
   }
 
@@ -59,7 +88,12 @@ class LongHistoriesTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new LongHistories.Settings(10, 100, 10, 10, 0.2, 4, 40, 120, 1));
+            () -> new LongHistories.Settings(10, 100, 10, 10, 0.2, 4, 40, 120, 0, 1));
     assertTrue(e.getMessage().startsWith("interestsPerUser must be in [1, topics)"));
+    IllegalArgumentException tail =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new LongHistories.Settings(10, 100, 10, 3, 0.2, 4, 40, 120, 40, 1));
+    assertEquals("returningTail must be in [0, minLength), got 40", tail.getMessage());
   }
 }
