@@ -4,7 +4,8 @@
 # Long (about 8-12 hours on 2 cores without other load) and not part of CI.
 #
 #   scripts/reproduce-results.sh [STEP...]      steps, in order (default: all of them):
-#     data     the synthetic long-history data sets (./glad generate, seed 1; sha256 checked)
+#     data     the synthetic long-history data sets (./glad generate, seed 1; sha256 checked): s1
+#              (3,000 users, the first settings) and the benchmark (the generator's defaults)
 #     phase1   the phase-1 encoders: ml-100k, Beauty (validation run, then the final run with the
 #              validation item, BERT4Rec's protocol), synthetic
 #     beauty   the Beauty phase-1 test evaluation (docs/results/beauty-phase1-*.json)
@@ -15,6 +16,9 @@
 #              ((b): step rerun)
 #     rerun    2026-12-01: phase-1 encoders retrained with one thread; on ML-100K and Beauty: S,
 #              G+C+A, (b) gradients into the memory's chunks, (a) + (c) together
+#     synth20k the synthetic long-history benchmark (20,000 users): its 3,000-user pilot (seed 1), its
+#              phase-1 encoder, S and G+C+A for every seed, evaluated on all users, and the topic
+#              oracle; JSON in docs/results/synth20k and docs/results/synth-pilot
 #     summary  mean +- standard error over seeds -> docs/results/phase2{,-rerun}-summary.{md,json}
 #
 # Environment: RUNS (default: runs/issue13 under the repository, git-ignored), DATA (default:
@@ -39,9 +43,12 @@ ML100K="$DATA/ml-100k.inter"
 BEAUTY="$DATA/amazon-beauty.txt"
 SYNTH="$RUNS/synth/long-histories-s1.txt"
 SYNTH_SHA256=5aca32f41b79a103b781b2a74eb78a0c43b6f00510ef8c3c0e22daa9142a65bf
-# the issue's size (20,000 users, median history 173); generated, not yet benchmarked (RESULTS §7.4)
+# the benchmark (RESULTS §7.4): the generator's defaults, 20,000 users, median history 173, the
+# held-out items are returns to a planted interest
 SYNTH20K="$RUNS/synth/long-histories-u20000-s1.txt"
-SYNTH20K_SHA256=fc23fbf1038b8b268640d924693d104ee380e38561481eee9eeffe4c5db5590c
+SYNTH20K_SHA256=f7292b0592455988f2c6286898f64898f33067c0e4089c7ea8cfaff9f6b61fae
+# its 3,000-user pilot (the same settings otherwise)
+SYNTHPILOT="$RUNS/synth/long-histories-u3000-s1.txt"
 
 glad() { nice -n 10 "$GLAD" "$@"; }
 done_already() { [[ -f "$1/checksums.sha256" ]]; }
@@ -49,9 +56,11 @@ log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
 step_data() {
   mkdir -p "$RUNS/synth"
-  [[ -f "$SYNTH" ]] || glad generate --out "$SYNTH" --seed 1
+  # s1: the first settings (before the benchmark's defaults), spelled out
+  [[ -f "$SYNTH" ]] || glad generate --out "$SYNTH" --seed 1 --users 3000 --interests 5 \
+    --min-length 60 --returning-tail 0
   echo "$SYNTH_SHA256  $SYNTH" | sha256sum -c -
-  [[ -f "$SYNTH20K" ]] || glad generate --out "$SYNTH20K" --seed 1 --users 20000 --min-length 100
+  [[ -f "$SYNTH20K" ]] || glad generate --out "$SYNTH20K" --seed 1
   echo "$SYNTH20K_SHA256  $SYNTH20K" | sha256sum -c -
 }
 
@@ -67,6 +76,18 @@ phase1_encoders() {
     --threads "$threads" --progress-seconds 120 --curve-png "$runs/beauty/p1-val-d05.curve.png"
 }
 
+# the demo-sized encoder of both synthetic sets: e = 64 / 2 layers stayed on the popularity plateau
+# (RESULTS §7)
+SYNTH_ENCODER="--chunk 10 --dim 32 --layers 1 --heads 2 --max-len 21 --softmax full --batch 64
+  --mask-prob 0.3 --lr 0.003 --dropout 0.1 --eval-users 1000 --seed 42 --progress-seconds 60"
+# and their phase 2. The benchmark's has 150,000 of its 3.6 M examples per epoch (30,000 left the
+# memory's gate near its initial value on the 3,000-user pilot) and c_f = 100 with 5 Lloyd
+# iterations: the offline k-means costs points x K per pass, about 50 minutes at c_f = 20 and 15
+# iterations for the benchmark's 358,000 chunks (RESULTS §7.4)
+SYNTH_PHASE2="--chunk 10 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 1000"
+SYNTH20K_PHASE2="--chunk 10 --clustering-factor 100 --kmeans-iterations 5 --epochs 4 --max-examples 150000
+  --patience 2 --eval-users 1000"
+
 step_phase1() {
   mkdir -p "$RUNS/synth"
   phase1_encoders "$RUNS" 2
@@ -75,11 +96,8 @@ step_phase1() {
   done_already "$RUNS/beauty/p1-final" || glad train --data "$BEAUTY" --out "$RUNS/beauty/p1-final" \
     --softmax mixed --lr 0.003 --dropout 0.5 --epochs 50 --with-validation-item --eval-users -1 \
     --seed 42 --threads 2 --progress-seconds 120 --curve-png "$RUNS/beauty/p1-final.curve.png"
-  # the demo-sized encoder: e = 64 / 2 layers stayed on the popularity plateau (RESULTS §7)
   done_already "$RUNS/synth/p1-s42" || glad train --data "$SYNTH" --out "$RUNS/synth/p1-s42" \
-    --chunk 10 --dim 32 --layers 1 --heads 2 --max-len 21 --softmax full --batch 64 \
-    --mask-prob 0.3 --lr 0.003 --dropout 0.1 --epochs 20 --eval-users 1000 --seed 42 --threads 2 \
-    --progress-seconds 60
+    $SYNTH_ENCODER --epochs 20 --threads 2
 }
 
 step_beauty() {
@@ -106,8 +124,11 @@ phase2_one() {
       train="--chunk 5 --clustering-factor 20 --epochs 2 --max-examples 50000 --patience 2 --eval-users 3000"
       eval="--negatives popularity" ;;
     synth) file=$SYNTH; encoder=$RUNS/synth/p1-s42
-      train="--chunk 10 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 1000"
-      eval="" ;;
+      train=$SYNTH_PHASE2; eval="" ;;
+    synth20k) file=$SYNTH20K; encoder=$RUNS/synth20k/p1-s42
+      train=$SYNTH20K_PHASE2; eval="" ;;
+    synthpilot) file=$SYNTHPILOT; encoder=$RUNS/synthpilot/p1-s42
+      train=$SYNTH_PHASE2; eval="" ;;
   esac
   local name="$RUNS/$data/p2-$variant${tag:+-$tag}-s$seed"
   local dir="${PHASE2_JSON:-$RESULTS/phase2}"
@@ -198,14 +219,41 @@ step_rerun() (
   done
 )
 
+# 2026-12-01 (RESULTS §7.4): the benchmark at the issue's size; 8 epochs of 5,616 steps at most,
+# stopped after 40 minutes or two epochs without a better validation
+step_synth20k() (
+  mkdir -p "$RUNS/synth20k" "$RUNS/synthpilot"
+  # the pilot, seed 1: S, G+C+A, (b), and G+C+A with 150,000 examples per epoch
+  [[ -f "$SYNTHPILOT" ]] || glad generate --out "$SYNTHPILOT" --seed 1 --users 3000
+  done_already "$RUNS/synthpilot/p1-s42" || glad train --data "$SYNTHPILOT" \
+    --out "$RUNS/synthpilot/p1-s42" $SYNTH_ENCODER --epochs 20 --threads 1
+  export PHASE2_JSON="$RESULTS/synth-pilot"
+  phase2_one synthpilot S 1 ""
+  phase2_one synthpilot GCA 1 ""
+  phase2_one synthpilot GCA 1 mg4 --memory-gradient-chunks 4
+  TRAIN="${SYNTH_PHASE2/30000/150000}" phase2_one synthpilot GCA 1 long
+  export PHASE2_JSON="$RESULTS/synth20k"
+  done_already "$RUNS/synth20k/p1-s42" || glad train --data "$SYNTH20K" --out "$RUNS/synth20k/p1-s42" \
+    $SYNTH_ENCODER --epochs 8 --time-limit 40 --patience 2 --threads 1 \
+    --curve-png "$RUNS/synth20k/p1-s42.curve.png"
+  for seed in $SEEDS; do
+    for variant in S GCA; do
+      phase2_one synth20k "$variant" "$seed" ""
+    done
+  done
+  python3 "$ROOT/scripts/synthetic-oracle.py" "$SYNTH20K" --json "$RESULTS/synth20k/oracle.json"
+)
+
 step_summary() {
   # (each summary's JSON goes beside it: docs/results/phase2-summary.json, ...)
   python3 "$ROOT/scripts/summarize-results.py" "$RESULTS/phase2" > "$RESULTS/phase2-summary.md"
   python3 "$ROOT/scripts/summarize-results.py" "$RESULTS/phase2-rerun" > "$RESULTS/phase2-rerun-summary.md"
+  python3 "$ROOT/scripts/summarize-results.py" "$RESULTS/synth20k" > "$RESULTS/synth20k-summary.md"
+  python3 "$ROOT/scripts/summarize-results.py" "$RESULTS/synth-pilot" > "$RESULTS/synth-pilot-summary.md"
 }
 
 steps=("$@")
-[[ ${#steps[@]} -eq 0 ]] && steps=(data phase1 beauty phase2 analyses rerun summary)
+[[ ${#steps[@]} -eq 0 ]] && steps=(data phase1 beauty phase2 analyses rerun synth20k summary)
 for s in "${steps[@]}"; do
   log "step $s"
   "step_$s"
