@@ -44,7 +44,7 @@ public final class LongHistories {
    * @param maxLength longest history
    * @param returningTail the last items of every history that each open a new session on a planted
    *     interest (never noise): the held-out validation and test items are returns to a long-term
-   *     interest, which the items just before them do not show
+   *     interest, which the items just before them show only by chance
    * @param seed everything random
    */
   public record Settings(
