@@ -49,6 +49,7 @@ SYNTH20K="$RUNS/synth/long-histories-u20000-s1.txt"
 SYNTH20K_SHA256=f7292b0592455988f2c6286898f64898f33067c0e4089c7ea8cfaff9f6b61fae
 # its 3,000-user pilot (the same settings otherwise)
 SYNTHPILOT="$RUNS/synth/long-histories-u3000-s1.txt"
+SYNTHPILOT_SHA256=3911356c73179120c3697ce260184a9195eb4925c8b6b32861f0ad9a6d953fa8
 
 glad() { nice -n 10 "$GLAD" "$@"; }
 done_already() { [[ -f "$1/checksums.sha256" ]]; }
@@ -226,6 +227,7 @@ step_synth20k() (
   mkdir -p "$RUNS/synth20k" "$RUNS/synthpilot"
   # the pilot, seed 1: S, G+C+A, (b), and G+C+A with 150,000 examples per epoch
   [[ -f "$SYNTHPILOT" ]] || glad generate --out "$SYNTHPILOT" --seed 1 --users 3000
+  echo "$SYNTHPILOT_SHA256  $SYNTHPILOT" | sha256sum -c -
   done_already "$RUNS/synthpilot/p1-s42" || glad train --data "$SYNTHPILOT" \
     --out "$RUNS/synthpilot/p1-s42" $SYNTH_ENCODER --epochs 20 --threads 1
   export PHASE2_JSON="$RESULTS/synth-pilot"
