@@ -84,7 +84,7 @@ SYNTH_ENCODER="--chunk 10 --dim 32 --layers 1 --heads 2 --max-len 21 --softmax f
 # and their phase 2. The benchmark's has 150,000 of its 3.6 M examples per epoch (30,000 left the
 # memory's gate near its initial value on the 3,000-user pilot) and c_f = 100 with 5 Lloyd
 # iterations: the offline k-means costs points x K per pass, about 50 minutes at c_f = 20 and 15
-# iterations for the benchmark's 358,000 chunks (RESULTS §7.4)
+# iterations for the benchmark's 351,000 chunks, estimated (RESULTS §7.4)
 SYNTH_PHASE2="--chunk 10 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 1000"
 SYNTH20K_PHASE2="--chunk 10 --clustering-factor 100 --kmeans-iterations 5 --epochs 4 --max-examples 150000
   --patience 2 --eval-users 1000"
@@ -221,7 +221,7 @@ step_rerun() (
   done
 )
 
-# 2026-12-01 (RESULTS §7.4): the benchmark at the issue's size; 8 epochs of 5,616 steps at most,
+# 2026-12-01 (RESULTS §7.4): the benchmark at the issue's size; 8 epochs of 5,618 steps at most,
 # stopped after 40 minutes or two epochs without a better validation
 step_synth20k() (
   mkdir -p "$RUNS/synth20k" "$RUNS/synthpilot"
