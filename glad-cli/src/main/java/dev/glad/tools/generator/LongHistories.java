@@ -104,6 +104,21 @@ public final class LongHistories {
           seed);
     }
 
+    /** These settings with {@code n} users (the sibling generator's settings have the same). */
+    public Settings withUsers(int n) {
+      return new Settings(
+          n,
+          items,
+          topics,
+          interestsPerUser,
+          noiseShare,
+          meanSessionLength,
+          minLength,
+          maxLength,
+          returningTail,
+          seed);
+    }
+
     private static void require(boolean ok, String message) {
       if (!ok) {
         throw new IllegalArgumentException(message);

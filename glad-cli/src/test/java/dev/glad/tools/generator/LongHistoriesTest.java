@@ -48,21 +48,8 @@ class LongHistoriesTest {
 
   @Test
   void theDefaultsEndEveryHistoryOnAPlantedInterestThatTheRecentWindowMostlyHides() {
-    LongHistories.Settings d = LongHistories.Settings.defaults(3);
     LongHistories.Reveal reveal =
-        new LongHistories(
-                new LongHistories.Settings(
-                    2_000,
-                    d.items(),
-                    d.topics(),
-                    d.interestsPerUser(),
-                    d.noiseShare(),
-                    d.meanSessionLength(),
-                    d.minLength(),
-                    d.maxLength(),
-                    d.returningTail(),
-                    d.seed()))
-            .reveal(10);
+        new LongHistories(LongHistories.Settings.defaults(3).withUsers(2_000)).reveal(10);
     assertTrue(reveal.recentShare() < 0.65, "recent " + reveal);
     assertEquals(1.0, reveal.plantedShare(), "planted " + reveal);
   }
