@@ -95,6 +95,12 @@ final class EvaluateCommand implements Callable<Integer> {
   Path gatePng;
 
   @Option(
+      names = "--ranks-csv",
+      paramLabel = "FILE",
+      description = "write every user's rank of the target per model and protocol as CSV")
+  Path ranksCsv;
+
+  @Option(
       names = "--leak-target",
       description = {
         "GLAD, ANALYSIS ONLY: the memory also holds a node whose centroid is the target's item",
@@ -122,6 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
             footprint,
             gatePng,
             json,
+            ranksCsv,
             leakTarget),
         Streams.out(spec));
     return 0;

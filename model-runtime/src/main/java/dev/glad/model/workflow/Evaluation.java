@@ -78,6 +78,8 @@ public final class Evaluation {
    * @param footprint GLAD only: memory size at the test moment against eq. 8-9
    * @param gatePng GLAD only: histogram of the gate values, or null
    * @param json write every number here as JSON, or null
+   * @param ranksCsv write every evaluated user's rank of the target under every (scorer, protocol)
+   *     here, for analyses by user properties the report does not know, or null
    * @param leakTarget GLAD analysis only: the memory also holds a node made from the last c - 1
    *     input items and the target (sampled protocols only)
    */
@@ -98,6 +100,7 @@ public final class Evaluation {
       boolean footprint,
       Path gatePng,
       Path json,
+      Path ranksCsv,
       boolean leakTarget) {}
 
   /** Evaluates; prints the table and returns the report that {@code json} receives. */
@@ -150,6 +153,7 @@ public final class Evaluation {
     root.addProperty("unknownItemLookups", artifact.vocabulary().unknownLookups());
     root.add("results", resultsJson(results));
     write(r.json(), root, out);
+    writeRanks(r.ranksCsv(), sequences, split, ranks, out);
     return root;
   }
 
@@ -283,6 +287,7 @@ public final class Evaluation {
     root.add("gate", gateJson);
     root.add("footprint", footprintJson);
     write(r.json(), root, out);
+    writeRanks(r.ranksCsv(), sequences, split, ranks, out);
     return root;
   }
 
@@ -342,19 +347,62 @@ public final class Evaluation {
   }
 
   private static void write(Path file, JsonObject root, PrintStream out) {
-    if (file == null) {
-      return;
+    if (file != null) {
+      writeText(file, GSON.toJson(root), out);
     }
+  }
+
+  private static void writeText(Path file, String text, PrintStream out) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(file, GSON.toJson(root), StandardCharsets.UTF_8);
+      Files.writeString(file, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
     out.println("Wrote " + file);
+  }
+
+  /**
+   * One line per evaluated user: its id, history length (the whole sequence) and the 0-based rank
+   * of its target under each (scorer, protocol), a column named {@code scorer/protocol}; -1 where
+   * that scorer skipped the user.
+   */
+  private static void writeRanks(
+      Path file,
+      UserSequences sequences,
+      LeaveOneOutSplit split,
+      Map<String, Map<NegativeProtocol, int[]>> ranks,
+      PrintStream out) {
+    if (file == null) {
+      return;
+    }
+    List<int[]> columns = new ArrayList<>();
+    StringBuilder csv = new StringBuilder("user,historyLength");
+    for (var byScorer : ranks.entrySet()) {
+      for (var byProtocol : byScorer.getValue().entrySet()) {
+        csv.append(',').append(byScorer.getKey()).append('/').append(byProtocol.getKey().flag());
+        columns.add(byProtocol.getValue());
+      }
+    }
+    csv.append('\n');
+    for (int u = 0; u < split.userCount(); u++) {
+      boolean evaluated = false;
+      for (int[] column : columns) {
+        evaluated |= column[u] >= 0;
+      }
+      if (!evaluated) {
+        continue;
+      }
+      csv.append(sequences.userId(u)).append(',').append(split.fullSequence(u).length);
+      for (int[] column : columns) {
+        csv.append(',').append(column[u]);
+      }
+      csv.append('\n');
+    }
+    writeText(file, csv.toString(), out);
   }
 
   /** The metrics table: one row per (scorer, protocol), one column per metric. */

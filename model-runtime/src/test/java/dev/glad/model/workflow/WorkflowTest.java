@@ -78,6 +78,7 @@ class WorkflowTest {
     EncoderTraining.Result trained =
         EncoderTraining.run(request(data, model, tmp.resolve("curve.png")), out);
     Path json = tmp.resolve("metrics.json");
+    Path ranks = tmp.resolve("ranks.csv");
     Evaluation.run(
         new Evaluation.Request(
             model,
@@ -96,6 +97,7 @@ class WorkflowTest {
             false,
             null,
             json,
+            ranks,
             false),
         out);
 
@@ -118,5 +120,21 @@ class WorkflowTest {
       assertEquals(120, metrics.get("users").getAsInt());
     }
     assertTrue(root.getAsJsonObject("results").has("random"));
+
+    // and the ranks file has every user's rank per scorer and protocol, which give the same HR@10
+    List<String> rows = Files.readAllLines(ranks);
+    assertEquals(
+        "user,historyLength,bert4rec/uniform,bert4rec/popularity,bert4rec/all,"
+            + "popularity/uniform,popularity/popularity,popularity/all,"
+            + "random/uniform,random/popularity,random/all",
+        rows.get(0));
+    assertEquals(121, rows.size());
+    double hits = 0;
+    for (String row : rows.subList(1, rows.size())) {
+      String[] cells = row.split(",");
+      assertEquals("9", cells[1], row);
+      hits += Integer.parseInt(cells[4]) < 10 ? 1 : 0;
+    }
+    assertEquals(all.getAsJsonObject("all").get("HR@10").getAsDouble(), hits / 120, 1e-9);
   }
 }
