@@ -18,7 +18,8 @@
 #              G+C+A, (b) gradients into the memory's chunks, (a) + (c) together
 #     synth20k the synthetic long-history benchmark (20,000 users): its 3,000-user pilot (seed 1), its
 #              phase-1 encoder, S and G+C+A for every seed, evaluated on all users, and the topic
-#              oracle; JSON in docs/results/synth20k and docs/results/synth-pilot
+#              oracle with the models' ranks split by user group; JSON in docs/results/synth20k and
+#              docs/results/synth-pilot
 #     summary  mean +- standard error over seeds -> docs/results/phase2{,-rerun}-summary.{md,json}
 #
 # Environment: RUNS (default: runs/issue13 under the repository, git-ignored), DATA (default:
@@ -109,8 +110,10 @@ step_beauty() {
 }
 
 # phase2_one DATA VARIANT SEED TAG [extra train args]: train and evaluate one phase-2 model.
-# TRAIN (environment) replaces the data set's training settings; EVAL_ARGS adds evaluate flags;
-# PHASE2_JSON replaces the JSON directory (docs/results/phase2).
+# TRAIN (environment) replaces the data set's training settings; EVAL_ARGS adds evaluate flags,
+# EVAL_WRITES names a file they write; PHASE2_JSON replaces the JSON directory (docs/results/phase2).
+# The evaluation is skipped only when its JSON is newer than the model (the committed JSON of a
+# model trained again is rewritten) and EVAL_WRITES exists.
 phase2_one() {
   local data=$1 variant=$2 seed=$3 tag=$4
   shift 4
@@ -139,7 +142,8 @@ phase2_one() {
   done_already "$name" || OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 glad train --variant "$variant" \
     --encoder "$encoder" --data "$file" --out "$name" ${TRAIN:-$train} --seed "$seed" --threads 1 \
     --progress-seconds 60 "$@"
-  [[ -f "$json" ]] && return
+  [[ "$json" -nt "$name/checksums.sha256" && ( -z "${EVAL_WRITES:-}" || -f "$EVAL_WRITES" ) ]] &&
+    return
   local extra="--segments"
   [[ $variant != S ]] && extra="--segments --footprint"
   OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 glad evaluate --model "$name" --data "$file" \
@@ -239,12 +243,17 @@ step_synth20k() (
   done_already "$RUNS/synth20k/p1-s42" || glad train --data "$SYNTH20K" --out "$RUNS/synth20k/p1-s42" \
     $SYNTH_ENCODER --epochs 8 --time-limit 40 --patience 2 --threads 1 \
     --curve-png "$RUNS/synth20k/p1-s42.curve.png"
+  local ranks=()
   for seed in $SEEDS; do
     for variant in S GCA; do
-      phase2_one synth20k "$variant" "$seed" ""
+      # every user's rank too: the oracle script splits them by repeat / topic in the window
+      local csv="$RUNS/synth20k/ranks-$variant-s$seed.csv"
+      EVAL_ARGS="--ranks-csv $csv" EVAL_WRITES="$csv" phase2_one synth20k "$variant" "$seed" ""
+      ranks+=("$csv")
     done
   done
-  python3 "$ROOT/scripts/synthetic-oracle.py" "$SYNTH20K" --json "$RESULTS/synth20k/oracle.json"
+  python3 "$ROOT/scripts/synthetic-oracle.py" "$SYNTH20K" --ranks "${ranks[@]}" \
+    --json "$RESULTS/synth20k/oracle.json"
 )
 
 step_summary() {
