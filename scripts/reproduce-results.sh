@@ -15,7 +15,8 @@
 #              training negatives, (c) uncapped epochs, (d) c = 49; and (a), (c), (e) on Beauty; same seeds
 #              ((b): step rerun)
 #     rerun    2026-12-01: phase-1 encoders retrained with one thread; on ML-100K and Beauty: S,
-#              G+C+A, (b) gradients into the memory's chunks, (a) + (c) together
+#              G+C+A, (b) gradients into the memory's chunks, (a) + (c) together, and §6's ablation
+#              (G, G+C; on ML-100K the options read, paper-literal, c_f = 100), (d) on Beauty
 #     synth20k the synthetic long-history benchmark (20,000 users): its 3,000-user pilot (seed 1), its
 #              phase-1 encoder, S and G+C+A for every seed, evaluated on all users, and the topic
 #              oracle with the models' ranks split by user group; JSON in docs/results/synth20k and
@@ -51,6 +52,10 @@ SYNTH20K_SHA256=f7292b0592455988f2c6286898f64898f33067c0e4089c7ea8cfaff9f6b61fae
 # its 3,000-user pilot (the same settings otherwise)
 SYNTHPILOT="$RUNS/synth/long-histories-u3000-s1.txt"
 SYNTHPILOT_SHA256=3911356c73179120c3697ce260184a9195eb4925c8b6b32861f0ad9a6d953fa8
+
+# phase 2's settings per data set (each run of §7 changes one of them, named with the run)
+ML100K_SETTINGS="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 0"
+BEAUTY_SETTINGS="--chunk 5 --clustering-factor 20 --epochs 2 --max-examples 50000 --patience 2 --eval-users 3000"
 
 glad() { nice -n 10 "$GLAD" "$@"; }
 done_already() { [[ -f "$1/checksums.sha256" ]]; }
@@ -120,13 +125,13 @@ phase2_one() {
   local file encoder train eval
   case $data in
     ml100k) file=$ML100K; encoder=$RUNS/ml100k/p1-s42
-      train="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 0"
+      train=$ML100K_SETTINGS
       eval="" ;;
     # Beauty: every user, all three protocols (full ranking of all 40,226 users takes 7-16 minutes
     # per G+C+A model with one thread; the runs of RESULTS §7.3 evaluated popularity negatives
     # only, and the re-run's S and (b) were evaluated in all three afterwards, same numbers)
     beauty) file=$BEAUTY; encoder=$RUNS/beauty/p1-val-d05
-      train="--chunk 5 --clustering-factor 20 --epochs 2 --max-examples 50000 --patience 2 --eval-users 3000"
+      train=$BEAUTY_SETTINGS
       eval="" ;;
     synth) file=$SYNTH; encoder=$RUNS/synth/p1-s42
       train=$SYNTH_PHASE2; eval="" ;;
@@ -162,11 +167,11 @@ step_phase2() {
 
 # the hypotheses, on ML-100K, and (a), (c), (e) on Beauty (RESULTS §7.3)
 # (c) longer phase 2: the data sets' settings with every example of every epoch (uncapped)
-ML100K_LONG="--chunk 20 --clustering-factor 20 --epochs 4 --max-examples 0 --patience 2 --eval-users 0"
-BEAUTY_LONG="--chunk 5 --clustering-factor 20 --epochs 2 --max-examples 0 --patience 2 --eval-users 3000"
+ML100K_LONG="${ML100K_SETTINGS/--max-examples 30000/--max-examples 0}"
+BEAUTY_LONG="${BEAUTY_SETTINGS/--max-examples 50000/--max-examples 0}"
 
 step_analyses() {
-  local c49="--chunk 49 --clustering-factor 20 --epochs 4 --max-examples 30000 --patience 2 --eval-users 0"
+  local c49="${ML100K_SETTINGS/--chunk 20/--chunk 49}"
   for seed in $SEEDS; do
     # (e) the leak is analysis-only: training and evaluation both need the switch, and full
     # ranking cannot place the target in the memory (the evaluator refuses it)
@@ -206,7 +211,8 @@ step_analyses() {
 
 # 2026-12-01 (RESULTS §7.3, "re-run"): the phase-1 encoders retrained with one thread each, then
 # on both data sets S and G+C+A as in step phase2, (b) gradients into each example's 4 most recent
-# memory chunks, and (a) + (c) together; JSON in docs/results/phase2-rerun
+# memory chunks, (a) + (c) together, and the ablation of §6 on all users with these encoders
+# (RESULTS §7.3, "the ablation re-run"); JSON in docs/results/phase2-rerun
 step_rerun() (
   RUNS="$RUNS/rerun"
   export PHASE2_JSON="$RESULTS/phase2-rerun"
@@ -221,6 +227,21 @@ step_rerun() (
       for variant in S GCA; do
         TRAIN="$long" phase2_one "$data" "$variant" "$seed" popneg-long --train-negatives popularity
       done
+      # the ablation of §6 on all users (RESULTS §7.3, "the ablation"): G and G+C
+      phase2_one "$data" G "$seed" ""
+      phase2_one "$data" GC "$seed" ""
+    done
+  done
+  for seed in $SEEDS; do
+    # §6's options on ML-100K: eq. 5 as printed, the paper-literal options, c_f = 100
+    phase2_one ml100k GCA "$seed" read --attentive-layer read
+    phase2_one ml100k GCA "$seed" literal --activation sigmoid --aggregation sum --attention dot \
+      --attentive-layer read --no-item-bias
+    TRAIN="${ML100K_SETTINGS/--clustering-factor 20/--clustering-factor 100}" \
+      phase2_one ml100k GCA "$seed" cf100
+    # (d) on Beauty: z_U over Bert4Rec's whole window, the memory holding only older chunks
+    for variant in S GCA; do
+      TRAIN="${BEAUTY_SETTINGS/--chunk 5/--chunk 49}" phase2_one beauty "$variant" "$seed" c49
     done
   done
 )
