@@ -396,13 +396,24 @@ public final class Evaluation {
       if (!evaluated) {
         continue;
       }
-      csv.append(sequences.userId(u)).append(',').append(split.fullSequence(u).length);
+      csv.append(csvField(sequences.userId(u))).append(',').append(split.fullSequence(u).length);
       for (int[] column : columns) {
         csv.append(',').append(column[u]);
       }
       csv.append('\n');
     }
     writeText(file, csv.toString(), out);
+  }
+
+  /** A CSV field: quoted (RFC 4180) when it holds a comma, quote or line break. */
+  static String csvField(String value) {
+    if (value.indexOf(',') < 0
+        && value.indexOf('"') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
+      return value;
+    }
+    return '"' + value.replace("\"", "\"\"") + '"';
   }
 
   /** The metrics table: one row per (scorer, protocol), one column per metric. */

@@ -48,6 +48,13 @@ class WorkflowTest {
   }
 
   @Test
+  void ranksCsvQuotesOnlyTheUserIdsThatNeedIt() {
+    assertEquals("A1B2", Evaluation.csvField("A1B2"));
+    assertEquals("\"a,b\"", Evaluation.csvField("a,b"));
+    assertEquals("\"say \"\"hi\"\"\"", Evaluation.csvField("say \"hi\""));
+  }
+
+  @Test
   void aBadDataFileFailsWithTheLineNumber(@TempDir Path tmp) throws IOException {
     Path data = tmp.resolve("bad.txt");
     Files.writeString(data, "1 2\n1 3\noops\n");
