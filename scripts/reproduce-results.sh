@@ -18,9 +18,9 @@
 #              G+C+A, (b) gradients into the memory's chunks, (a) + (c) together, and §6's ablation
 #              (G, G+C; on ML-100K the options read, paper-literal, c_f = 100), (d) on Beauty
 #     synth20k the synthetic long-history benchmark (20,000 users): its 3,000-user pilot (seed 1), its
-#              phase-1 encoder, S and G+C+A for every seed, evaluated on all users, and the topic
-#              oracle with the models' ranks split by user group; JSON in docs/results/synth20k and
-#              docs/results/synth-pilot
+#              phase-1 encoder, S and G+C+A for every seed, evaluated on all users, G+C+A with 8
+#              epochs (seed 1), and the topic oracle with the models' ranks split by user group;
+#              JSON in docs/results/synth20k and docs/results/synth-pilot
 #     summary  mean +- standard error over seeds -> docs/results/phase2{,-rerun}-summary.{md,json}
 #
 # Environment: RUNS (default: runs/issue13 under the repository, git-ignored), DATA (default:
@@ -273,6 +273,11 @@ step_synth20k() (
       ranks+=("$csv")
     done
   done
+  # longer phase 2, seed 1: 8 epochs instead of 4
+  local csv="$RUNS/synth20k/ranks-GCA-e8-s1.csv"
+  TRAIN="${SYNTH20K_PHASE2/--epochs 4/--epochs 8}" EVAL_ARGS="--ranks-csv $csv" EVAL_WRITES="$csv" \
+    phase2_one synth20k GCA 1 e8
+  ranks+=("$csv")
   python3 "$ROOT/scripts/synthetic-oracle.py" "$SYNTH20K" --ranks "${ranks[@]}" \
     --json "$RESULTS/synth20k/oracle.json"
 )

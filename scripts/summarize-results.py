@@ -213,17 +213,17 @@ def target(data, summary):
             top = by_protocol.get(protocol, {}).get(SEGMENT_METRIC)
             if not overall or not top:
                 continue
-            met = (
-                top["differenceOverSE"] is not None
-                and overall["differenceOverSE"] is not None
-                and top["differenceOverSE"] >= 2
-                and overall["differenceOverSE"] > -2
-            )
+            if top["differenceOverSE"] is None or overall["differenceOverSE"] is None:
+                # one seed: no spread between seeds, so the rule cannot be judged
+                met, verdict = None, "— (one seed)"
+            else:
+                met = top["differenceOverSE"] >= 2 and overall["differenceOverSE"] > -2
+                verdict = "met" if met else "not met"
             by_protocol[protocol]["targetMet"] = met
             print(
                 f"| {name.replace(' - ', ' − ')} | {protocol} "
                 f"| {overall['difference']:+.4f} ± {overall['se']:.4f} "
-                f"| {top['difference']:+.4f} ± {top['se']:.4f} | {'met' if met else 'not met'} |"
+                f"| {top['difference']:+.4f} ± {top['se']:.4f} | {verdict} |"
             )
 
 
