@@ -227,7 +227,7 @@ step_rerun() (
       for variant in S GCA; do
         TRAIN="$long" phase2_one "$data" "$variant" "$seed" popneg-long --train-negatives popularity
       done
-      # the ablation of §6 on all users (RESULTS §7.3, "the ablation"): G and G+C
+      # §6's ablation on all users (RESULTS §7.3, "the ablation re-run"): G and G+C
       phase2_one "$data" G "$seed" ""
       phase2_one "$data" GC "$seed" ""
     done
