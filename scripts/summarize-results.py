@@ -154,9 +154,11 @@ def main():
 
 def control(row, rows):
     """The no-memory control a row is compared with: S trained the same way (S-<tag> for a row
-    <variant>-<tag>, when it was run), else plain S."""
-    if "-" in row:
-        tagged = "S-" + row.split("-", 1)[1]
+    <variant>-<tag>, when it was run; else S with the tag's trailing parts, so
+    GCA-memgrad4-popneg, whose memory setting S cannot have, meets S-popneg), else plain S."""
+    parts = row.split("-")[1:]
+    for start in range(len(parts)):
+        tagged = "-".join(["S"] + parts[start:])
         if tagged in rows:
             return tagged
     return "S" if "S" in rows else None
