@@ -16,7 +16,8 @@
 #              ((b): step rerun)
 #     rerun    2026-12-01: phase-1 encoders retrained with one thread; on ML-100K and Beauty: S,
 #              G+C+A, (b) gradients into the memory's chunks, (a) + (c) together, and §6's ablation
-#              (G, G+C; on ML-100K the options read, paper-literal, c_f = 100), (d) on Beauty
+#              (G, G+C; on ML-100K the options read, paper-literal, c_f = 100), (d) on Beauty,
+#              and on Beauty (b) with 1 and 8 chunks and (b) with (a)
 #     synth20k the synthetic long-history benchmark (20,000 users): its 3,000-user pilot (seed 1), its
 #              phase-1 encoder, S and G+C+A for every seed, evaluated on all users, G+C+A with 8
 #              epochs (seed 1), and the topic oracle with the models' ranks split by user group;
@@ -243,6 +244,15 @@ step_rerun() (
     for variant in S GCA; do
       TRAIN="${BEAUTY_SETTINGS/--chunk 5/--chunk 49}" phase2_one beauty "$variant" "$seed" c49
     done
+    # (b) with 1 and 8 chunks, and (b) with (a), on Beauty; popularity negatives, the issue's
+    # protocol (RESULTS §7.3, "(b) with other chunk counts")
+    export EVAL_ARGS="--negatives popularity"
+    phase2_one beauty GCA "$seed" memgrad1 --memory-gradient-chunks 1
+    phase2_one beauty GCA "$seed" memgrad8 --memory-gradient-chunks 8
+    phase2_one beauty GCA "$seed" memgrad4-popneg --memory-gradient-chunks 4 \
+      --train-negatives popularity
+    phase2_one beauty S "$seed" popneg --train-negatives popularity
+    unset EVAL_ARGS
   done
 )
 
