@@ -274,17 +274,17 @@ step_synth20k() (
   done_already "$RUNS/synth20k/p1-s42" || glad train --data "$SYNTH20K" --out "$RUNS/synth20k/p1-s42" \
     $SYNTH_ENCODER --epochs 8 --time-limit 40 --patience 2 --threads 1 \
     --curve-png "$RUNS/synth20k/p1-s42.curve.png"
-  local ranks=()
+  local ranks=() csv
   for seed in $SEEDS; do
     for variant in S GCA; do
       # every user's rank too: the oracle script splits them by repeat / topic in the window
-      local csv="$RUNS/synth20k/ranks-$variant-s$seed.csv"
+      csv="$RUNS/synth20k/ranks-$variant-s$seed.csv"
       EVAL_ARGS="--ranks-csv $csv" EVAL_WRITES="$csv" phase2_one synth20k "$variant" "$seed" ""
       ranks+=("$csv")
     done
   done
   # longer phase 2, seed 1: 8 epochs instead of 4
-  local csv="$RUNS/synth20k/ranks-GCA-e8-s1.csv"
+  csv="$RUNS/synth20k/ranks-GCA-e8-s1.csv"
   TRAIN="${SYNTH20K_PHASE2/--epochs 4/--epochs 8}" EVAL_ARGS="--ranks-csv $csv" EVAL_WRITES="$csv" \
     phase2_one synth20k GCA 1 e8
   ranks+=("$csv")

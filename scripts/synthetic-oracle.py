@@ -93,6 +93,7 @@ def main():
     for history in users.values():
         target, context = history[-1], history[:-1]
         seen = set(history)
+        seen_items = np.fromiter(seen, dtype=int)  # the full ranking's removed items, once per user
         negatives = []
         while len(negatives) < 100:
             for x in rng.choice(n_items, 200, p=negative_p):
@@ -106,7 +107,7 @@ def main():
             hits[w].append(int((scores[1:] > scores[0]).sum() < 10))
             all_scores = p_topic[topic_of] * item_in_topic
             target_score = all_scores[target]
-            all_scores[list(seen)] = -1.0  # the seen items leave the ranking, the target stays
+            all_scores[seen_items] = -1.0  # the seen items leave the ranking, the target stays
             full_hits[w].append(int((all_scores > target_score).sum() < 10))
         repeat.append(target in context)
         revealed.append(topic_of[target] in set(topic_of[context[-args.window:]]))
